@@ -1,0 +1,106 @@
+import type { RgbImage } from '../image/RgbImage.js';
+
+/**
+ * What the analysis core returns for one photograph. Every coordinate is in SOURCE-image pixels
+ * (top-left origin, after EXIF orientation) unless a name says otherwise.
+ */
+
+/** Machine-readable quality reason codes. */
+export type QualityReason =
+  | 'not_a_fundus'
+  | 'out_of_focus'
+  | 'too_dark'
+  | 'overexposed'
+  | 'uneven_illumination'
+  | 'fov_too_small'
+  | 'fov_cut'
+  | 'image_too_small'
+  | 'low_contrast'
+  | 'optic_disc_not_found';
+
+/** The reference scale's quality categories. */
+export type QualityCategory = 'excellent' | 'good' | 'adequate' | 'ungradable';
+
+/** Image quality assessment. */
+export interface Quality {
+  readonly gradable: boolean;
+  /** 0 (unusable) – 1 (excellent). */
+  readonly score: number;
+  readonly category: QualityCategory;
+  /** Reason codes; may be non-empty for a gradable image (warnings). */
+  readonly reasons: QualityReason[];
+  /** The measurements behind the score. */
+  readonly metrics: Record<string, number>;
+}
+
+/** The circular field of view, in source pixels. */
+export interface FieldOfView {
+  readonly cx: number;
+  readonly cy: number;
+  readonly radius: number;
+}
+
+/** Optic disc, in source pixels. */
+export interface OpticDisc {
+  readonly x: number;
+  readonly y: number;
+  readonly radius: number;
+  /** Detector confidence 0–1. */
+  readonly confidence: number;
+}
+
+/** Fovea centre, in source pixels. */
+export interface Fovea {
+  readonly x: number;
+  readonly y: number;
+  readonly confidence: number;
+}
+
+/** Anatomical landmarks. Laterality: right eye when the disc lies right of the fovea in the image. */
+export interface Landmarks {
+  readonly opticDisc: OpticDisc | null;
+  readonly fovea: Fovea | null;
+  readonly laterality: 'left' | 'right' | null;
+}
+
+/** Lesion candidate class guess. */
+export type LesionClass = 'microaneurysm' | 'haemorrhage' | 'exudate';
+
+/** One lesion candidate, in source pixels. */
+export interface Lesion {
+  readonly kind: 'dark' | 'bright';
+  readonly class: LesionClass;
+  readonly x: number;
+  readonly y: number;
+  readonly radius: number;
+  /** Detector score 0–1 (higher = more likely a lesion). */
+  readonly score: number;
+}
+
+/** Maps normalised-image coordinates to source coordinates: source = normalised * scale + offset. */
+export interface NormalisationTransform {
+  readonly scale: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
+  /** Size of the normalised image in pixels. */
+  readonly normalisedWidth: number;
+  readonly normalisedHeight: number;
+}
+
+/** The full analysis of one photograph. */
+export interface AnalysisResult {
+  readonly source: { readonly width: number; readonly height: number; readonly format: string };
+  readonly quality: Quality;
+  readonly fov: FieldOfView | null;
+  readonly landmarks: Landmarks;
+  readonly lesions: Lesion[];
+  readonly transform: NormalisationTransform | null;
+  /** Per-stage wall times in milliseconds (decode, fov, quality, enhance, landmarks, lesions, annotate, total). */
+  readonly timingsMs: Record<string, number>;
+  /** Images at the normalised scale; `null` when the image was not a usable fundus. */
+  readonly images: {
+    readonly original: RgbImage;
+    readonly enhanced: RgbImage | null;
+    readonly annotated: RgbImage | null;
+  };
+}

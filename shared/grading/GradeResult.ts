@@ -1,0 +1,47 @@
+import type { FieldOfView, Landmarks, Lesion, Quality } from '../analysis/AnalysisResult.js';
+import type { IcdrGrade } from './gradeTable.js';
+
+/** The research-use disclaimer carried by every output. */
+export const researchDisclaimer =
+  'Research use only. Not a medical device; not for clinical diagnosis or treatment decisions.';
+
+/** Outcome of one photograph. */
+export type GradeStatus = 'graded' | 'ungradable' | 'rejected';
+
+/** The model's verdict. */
+export interface Grading {
+  readonly grade: IcdrGrade;
+  readonly label: string;
+  /** Calibrated probabilities of grades 0–4 (sum 1). */
+  readonly probabilities: number[];
+  readonly referable: boolean;
+  readonly referableProbability: number;
+  readonly sightThreatening: boolean;
+  readonly sightThreateningProbability: number;
+  /** The referable operating point used for the `referable` decision. */
+  readonly operatingPoint: { readonly name: string; readonly threshold: number };
+}
+
+/** Provenance of a result. */
+export interface Provenance {
+  readonly model: { readonly name: string; readonly version: string; readonly sha256: string } | null;
+  readonly executionProvider: string | null;
+  readonly analysisVersion: string;
+  readonly createdAt: string;
+  /** Source blob facts when graded from storage (ETag, content hash); never the name. */
+  readonly source?: Record<string, string | number>;
+}
+
+/** The result JSON (`<stem>.result.json`, the HTTP 200 body, the blob trigger's output). */
+export interface GradeResult {
+  readonly status: GradeStatus;
+  readonly disclaimer: string;
+  readonly grading: Grading | null;
+  readonly quality: Quality | null;
+  readonly fov: FieldOfView | null;
+  readonly landmarks: Landmarks | null;
+  readonly lesions: Lesion[];
+  readonly provenance: Provenance;
+  readonly timingsMs: Record<string, number>;
+  readonly error?: { readonly code: string; readonly message: string };
+}
