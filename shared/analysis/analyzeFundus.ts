@@ -1,0 +1,164 @@
+import { drawAnnotations } from '../annotate/drawAnnotations.js';
+import { enhanceContrast } from '../enhance/enhanceContrast.js';
+import { boxBlurGaussian } from '../filters/boxBlur.js';
+import { findFieldOfView } from '../fov/findFieldOfView.js';
+import { fovMask } from '../fov/fovMask.js';
+import { decodeImage, type DecodeLimits } from '../image/decodeImage.js';
+import { createRgbImage, type FloatImage, type MaskImage, type RgbImage } from '../image/RgbImage.js';
+import { findLandmarks } from '../landmarks/findLandmarks.js';
+import { detectLesions, type DetectLesionsOptions } from '../lesions/detectLesions.js';
+import { assessQuality } from '../quality/assessQuality.js';
+import type { AnalysisResult, Landmarks, Lesion, NormalisationTransform } from './AnalysisResult.js';
+
+/** Version of the analysis core, recorded in provenance. */
+export const analysisVersion = '0.1.0';
+
+/** Options of {@link analyzeFundus}. */
+export interface AnalyzeOptions extends DecodeLimits {
+  /**
+   * Retina (FOV) diameter of the normalised image in pixels. At 1024 px an IDRiD microaneurysm (≈ 10–30 px across at
+   * 4288×2848) has a radius of 1.5–4.5 px, inside the FRST radii 1–8. @default 1024
+   */
+  retinaDiameterPx?: number;
+  /** Keep lesion candidates within this many disc diameters of the fovea; `null` = whole retina. @default 2 */
+  maculaDiscDiameters?: number | null;
+  /** Advanced lesion-detector options. */
+  lesions?: Omit<DetectLesionsOptions, 'scale' | 'disc' | 'fovea' | 'maculaDiscDiameters'>;
+  /** Skip drawing the annotated image (evaluation runs). @default false */
+  skipAnnotatedImage?: boolean;
+  /** Lowest candidate score drawn on the annotated image. @default 0.5 (the Tsallis threshold) */
+  drawMinScore?: number;
+  /** Skip lesion detection (landmark evaluation). @default false */
+  skipLesions?: boolean;
+}
+
+/**
+ * The analysis core's one entry point: decode safely, find and normalise the field of view, assess quality,
+ * enhance, find the optic disc and fovea, detect lesion candidates and draw the annotated image.
+ * Decoding errors throw a typed {@link DrgradeError}; everything else is reported in the result.
+ */
+export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const timings: Record<string, number> = {};
+  const t0 = performance.now();
+  let mark = t0;
+  const lap = (name: string) => { const now = performance.now(); timings[name] = round1(now - mark); mark = now; };
+
+  const { image: small, info } = await decodeImage(bytes, { ...limits(options), maxSide: 512, kernel: 'linear' });
+  lap('decode');
+  const fit = findFieldOfView(small);
+  const k = info.width / small.width;
+  lap('fov');
+  const source = { width: info.width, height: info.height, format: info.format };
+  const D = options.retinaDiameterPx ?? 1024;
+  if (!fit || fit.radius * k < 16) {
+    const quality = assessQuality({ image: small, mask: null, sourceWidth: info.width, sourceHeight: info.height, fov: null });
+    lap('quality');
+    timings.total = round1(performance.now() - t0);
+    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform: null, timingsMs: timings, images: { original: small, enhanced: null, annotated: null } };
+  }
+  const fov = { cx: fit.cx * k, cy: fit.cy * k, radius: fit.radius * k };
+
+  // Normalise: a square around the FOV circle, 2 % margin, rescaled so the retina is D pixels across.
+  const side = Math.round(D * 1.04);
+  const s = D / (2 * fov.radius);
+  const left = fov.cx - side / (2 * s), top = fov.cy - side / (2 * s);
+  const clipL = Math.max(0, Math.floor(left)), clipT = Math.max(0, Math.floor(top));
+  const clipR = Math.min(info.width, Math.ceil(left + side / s)), clipB = Math.min(info.height, Math.ceil(top + side / s));
+  const outW = Math.max(1, Math.min(side, Math.round((clipR - clipL) * s)));
+  const outH = Math.max(1, Math.min(side, Math.round((clipB - clipT) * s)));
+  const { image: region } = await decodeImage(bytes, { ...limits(options), region: { left: clipL, top: clipT, width: clipR - clipL, height: clipB - clipT }, size: { width: outW, height: outH }, kernel: 'lanczos3' });
+  const offX = Math.max(0, Math.min(side - region.width, Math.round((clipL - left) * s)));
+  const offY = Math.max(0, Math.min(side - region.height, Math.round((clipT - top) * s)));
+  const normalised = paste(region, side, offX, offY);
+  const transform: NormalisationTransform = { scale: 1 / s, offsetX: clipL - offX / s, offsetY: clipT - offY / s, normalisedWidth: side, normalisedHeight: side };
+  const toSrc = (x: number, y: number) => ({ x: round1(x * transform.scale + transform.offsetX), y: round1(y * transform.scale + transform.offsetY) });
+  lap('normalise');
+
+  const scale = D / 1024;
+  const circle = { cx: fov.cx / transform.scale - transform.offsetX / transform.scale, cy: fov.cy / transform.scale - transform.offsetY / transform.scale, radius: D / 2 };
+  const mask = fovMask(normalised, circle, { erodePx: Math.round(3 * scale) });
+  const quality = assessQuality({
+    image: normalised, mask, sourceWidth: info.width, sourceHeight: info.height,
+    fov: { radiusSourcePx: fov.radius, visibleFraction: fit.visibleFraction, maskInsideFraction: fit.maskInsideFraction, circleFilledFraction: fit.circleFilledFraction, residualRatio: fit.residualPx / fit.radius },
+  });
+  lap('quality');
+  const fovOut = { cx: round1(fov.cx), cy: round1(fov.cy), radius: round1(fov.radius) };
+  if (quality.reasons.includes('not_a_fundus')) {
+    timings.total = round1(performance.now() - t0);
+    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform, timingsMs: timings, images: { original: normalised, enhanced: null, annotated: null } };
+  }
+
+  const enhanced = enhanceContrast(normalised, mask, { sigmaPx: side / 30 });
+  lap('enhance');
+
+  const found = findLandmarks(normalised, mask, { fovDiameterPx: D });
+  const disc = found.disc;
+  const fovea = found.fovea;
+  const landmarks: Landmarks = {
+    opticDisc: disc ? { ...toSrc(disc.x, disc.y), radius: round1(disc.radius * transform.scale), confidence: disc.confidence } : null,
+    fovea: fovea ? { ...toSrc(fovea.x, fovea.y), confidence: fovea.confidence } : null,
+    laterality: disc && fovea ? (disc.x > fovea.x ? 'right' : 'left') : null,
+  };
+  lap('landmarks');
+
+  const macula = options.maculaDiscDiameters === undefined ? 2 : options.maculaDiscDiameters;
+  let lesions: Lesion[] = [];
+  let normLesions: ReturnType<typeof detectLesions>['lesions'] = [];
+  if (quality.gradable && !options.skipLesions) {
+    const green = flattenedGreen(normalised, mask, side / 30);
+    normLesions = detectLesions(green, mask, { ...options.lesions, scale, disc, fovea, maculaDiscDiameters: macula }).lesions;
+    lesions = normLesions.map((l) => ({ kind: l.kind, class: l.class, ...toSrc(l.x, l.y), radius: round1(l.radius * transform.scale), score: l.score }));
+  }
+  lap('lesions');
+
+  let annotated: RgbImage | null = null;
+  if (!options.skipAnnotatedImage) {
+    annotated = drawAnnotations(normalised, {
+      // Only candidates above the Tsallis threshold (probability ≥ 0.5) are drawn; the JSON keeps the weaker
+      // ones for score sweeps (FROC).
+      lesions: normLesions.filter((l) => l.score >= (options.drawMinScore ?? 0.5)),
+      disc,
+      fovea,
+      maculaRadiusPx: disc && fovea && macula !== null ? macula * 2 * disc.radius : null,
+    });
+  }
+  lap('annotate');
+  timings.total = round1(performance.now() - t0);
+  return { source, quality, fov: fovOut, landmarks, lesions, transform, timingsMs: timings, images: { original: normalised, enhanced, annotated } };
+}
+
+function limits(options: AnalyzeOptions): DecodeLimits {
+  const out: DecodeLimits = {};
+  if (options.maxImageBytes !== undefined) out.maxImageBytes = options.maxImageBytes;
+  if (options.maxPixels !== undefined) out.maxPixels = options.maxPixels;
+  return out;
+}
+
+function paste(region: RgbImage, side: number, offX: number, offY: number): RgbImage {
+  if (region.width === side && region.height === side) return region;
+  const out = createRgbImage(side, side);
+  for (let y = 0; y < region.height; y++) {
+    const src = y * region.width * 3;
+    out.data.set(region.data.subarray(src, src + region.width * 3), ((y + offY) * side + offX) * 3);
+  }
+  return out;
+}
+
+/** Green channel divided by its masked background (×100), flat 100 outside the mask so the rim casts no votes. */
+function flattenedGreen(image: RgbImage, mask: MaskImage, sigma: number): FloatImage {
+  const { width: w, height: h, data } = image;
+  const n = w * h;
+  const g = new Float32Array(n), m = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (mask.data[i]) { g[i] = data[i * 3 + 1]!; m[i] = 1; }
+  const bg = boxBlurGaussian({ width: w, height: h, data: g }, sigma).data;
+  const mb = boxBlurGaussian({ width: w, height: h, data: m }, sigma).data;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = mask.data[i] && mb[i]! > 1e-3 ? (100 * g[i]!) / Math.max(4, bg[i]! / mb[i]!) : 100;
+  }
+  return { width: w, height: h, data: out };
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}

@@ -1,0 +1,39 @@
+import { boxBlurGaussian } from '../filters/boxBlur.js';
+import type { MaskImage, RgbImage } from '../image/RgbImage.js';
+
+/**
+ * Contrast-normalised ("enhanced") fundus image by local background subtraction inside the field of view:
+ * E_c = 128 + gain · (I_c − B_c), where B_c is the FOV-masked Gaussian background (blur(I·m) / blur(m)), so the
+ * dark rim does not bleed in. Outside the FOV the result is black. Cost is independent of σ (box approximations),
+ * which keeps it well under sharp's CLAHE (1.0–1.8 s at 2048×1536 here).
+ */
+export interface EnhanceOptions {
+  /** Background σ in pixels. @default width / 30 */
+  sigmaPx?: number;
+  /** Contrast gain. @default 4 */
+  gain?: number;
+}
+
+/** Computes the enhanced image. */
+export function enhanceContrast(image: RgbImage, mask: MaskImage, options: EnhanceOptions = {}): RgbImage {
+  const { width: w, height: h, data } = image;
+  const n = w * h;
+  const sigma = options.sigmaPx ?? w / 30;
+  const gain = options.gain ?? 4;
+  const m = new Float32Array(n);
+  for (let i = 0; i < n; i++) m[i] = mask.data[i] ? 1 : 0;
+  const mBlur = boxBlurGaussian({ width: w, height: h, data: m }, sigma).data;
+  const out = new Uint8Array(n * 3);
+  const ch = new Float32Array(n);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < n; i++) ch[i] = mask.data[i] ? data[i * 3 + c]! : 0;
+    const bg = boxBlurGaussian({ width: w, height: h, data: ch }, sigma).data;
+    for (let i = 0; i < n; i++) {
+      if (!mask.data[i]) continue;
+      const b = mBlur[i]! > 1e-3 ? bg[i]! / mBlur[i]! : data[i * 3 + c]!;
+      const v = 128 + gain * (data[i * 3 + c]! - b);
+      out[i * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+  return { width: w, height: h, data: out };
+}

@@ -1,0 +1,62 @@
+import type { FloatImage } from '../image/RgbImage.js';
+
+/**
+ * Local Shannon entropy image: for every pixel on a grid of `step`, the entropy (bits) of the grey-level histogram
+ * (`levels` bins over `range`) in a `window` × `window` neighbourhood. Returned at grid resolution with its step.
+ */
+export interface LocalEntropyOptions {
+  /** Window side in pixels. @default 15 */
+  window?: number;
+  /** Grid step in pixels. @default 4 */
+  step?: number;
+  /** Grey levels. @default 16 */
+  levels?: number;
+  /** Value range mapped to the levels. @default [0, 255] */
+  range?: readonly [number, number];
+}
+
+/** The local-entropy image and the grid step that maps it back to the input (x_in = x_grid · step). */
+export interface LocalEntropyImage extends FloatImage {
+  readonly step: number;
+}
+
+/** Computes the local-entropy image of `image`. */
+export function localEntropy(image: FloatImage, options: LocalEntropyOptions = {}): LocalEntropyImage {
+  const win = options.window ?? 15;
+  const step = options.step ?? 4;
+  const levels = options.levels ?? 16;
+  const [lo, hi] = options.range ?? [0, 255];
+  const { width: w, height: h, data } = image;
+  const q = new Uint8Array(w * h);
+  const scale = levels / Math.max(1e-9, hi - lo);
+  for (let i = 0; i < q.length; i++) {
+    const v = Math.floor((data[i]! - lo) * scale);
+    q[i] = v < 0 ? 0 : v >= levels ? levels - 1 : v;
+  }
+  const gw = Math.ceil(w / step), gh = Math.ceil(h / step);
+  const out = new Float32Array(gw * gh);
+  const hist = new Uint32Array(levels);
+  const half = win >> 1;
+  for (let gy = 0; gy < gh; gy++) {
+    const cy = gy * step;
+    const y0 = Math.max(0, cy - half), y1 = Math.min(h - 1, cy + half);
+    for (let gx = 0; gx < gw; gx++) {
+      const cx = gx * step;
+      const x0 = Math.max(0, cx - half), x1 = Math.min(w - 1, cx + half);
+      hist.fill(0);
+      for (let y = y0; y <= y1; y++) { const row = y * w; for (let x = x0; x <= x1; x++) hist[q[row + x]!]!++; }
+      const total = (y1 - y0 + 1) * (x1 - x0 + 1);
+      let e = 0;
+      for (let b = 0; b < levels; b++) { const c = hist[b]!; if (c) { const p = c / total; e -= p * Math.log2(p); } }
+      out[gy * gw + gx] = e;
+    }
+  }
+  return { width: gw, height: gh, data: out, step };
+}
+
+/** Samples a local-entropy image at input coordinates (nearest grid point). */
+export function sampleLocalEntropy(entropy: LocalEntropyImage, x: number, y: number): number {
+  const gx = Math.min(entropy.width - 1, Math.max(0, Math.round(x / entropy.step)));
+  const gy = Math.min(entropy.height - 1, Math.max(0, Math.round(y / entropy.step)));
+  return entropy.data[gy * entropy.width + gx]!;
+}
