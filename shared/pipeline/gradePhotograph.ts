@@ -1,0 +1,114 @@
+import type { AnalysisResult } from '../analysis/AnalysisResult.js';
+import { analysisVersion, analyzeFundus, type AnalyzeOptions } from '../analysis/analyzeFundus.js';
+import { DrgradeError, invalidArgument, isDrgradeError } from '../errors.js';
+import { gradeInfo, referableProbability, sightThreateningProbability, type IcdrGrade } from '../grading/gradeTable.js';
+import type { Grader } from '../grading/Grader.js';
+import { researchDisclaimer, type GradeResult, type Grading } from '../grading/GradeResult.js';
+import { imageToTensor } from '../grading/imageToTensor.js';
+import type { ModelManifest } from '../grading/ModelManifest.js';
+import { prepareModelInput } from '../grading/prepareModelInput.js';
+
+/** Options of {@link gradePhotograph}. */
+export interface GradePhotographOptions {
+  /** The grader (in-process or remote). */
+  grader: Grader;
+  /** Analysis options (retina diameter, macula radius…). */
+  analysis?: AnalyzeOptions;
+  /** Name of the referable operating point. @default the manifest's default */
+  operatingPoint?: string;
+  /** Aborts grading (e.g. an HTTP deadline). */
+  signal?: AbortSignal;
+  /** Decode limits. */
+  limits?: { maxImageBytes?: number; maxPixels?: number };
+  /** Facts about the source to record in provenance (ETag, content hash); never names. */
+  sourceFacts?: Record<string, string | number>;
+}
+
+/**
+ * Analyses and grades one photograph. Permanent input problems never throw: they give status 'rejected' (with
+ * `error`) or 'ungradable' (with quality reasons). Transient problems (inference or storage outages, deadlines)
+ * throw a {@link DrgradeError} whose `transient` is true, so callers can retry.
+ */
+export async function gradePhotograph(bytes: Uint8Array, options: GradePhotographOptions): Promise<{ result: GradeResult; analysis: AnalysisResult | null }> {
+  const { grader } = options;
+  const started = performance.now();
+  const provenance = {
+    model: { name: grader.manifest.name, version: grader.manifest.version, sha256: grader.manifest.sha256 },
+    executionProvider: grader.executionProvider,
+    analysisVersion,
+    createdAt: new Date().toISOString(),
+    ...(options.sourceFacts ? { source: options.sourceFacts } : {}),
+  };
+  let analysis: AnalysisResult;
+  try {
+    options.signal?.throwIfAborted();
+    analysis = await analyzeFundus(bytes, { ...options.analysis, ...options.limits });
+  } catch (error) {
+    if (isDrgradeError(error) && !error.transient) {
+      return {
+        result: { status: 'rejected', disclaimer: researchDisclaimer, grading: null, quality: null, fov: null, landmarks: null, lesions: [], provenance, timingsMs: { total: ms(started) }, error: { code: error.code, message: error.message } },
+        analysis: null,
+      };
+    }
+    throw abortAsDeadline(error, options.signal);
+  }
+  const base = { disclaimer: researchDisclaimer, quality: analysis.quality, fov: analysis.fov, landmarks: analysis.landmarks, lesions: analysis.lesions, provenance };
+  if (!analysis.quality.gradable) {
+    return { result: { status: 'ungradable', ...base, grading: null, timingsMs: { ...analysis.timingsMs, total: ms(started) } }, analysis };
+  }
+  const t0 = performance.now();
+  let probabilities: number[];
+  try {
+    options.signal?.throwIfAborted();
+    const input = await prepareModelInput(analysis, grader.manifest.preprocessing);
+    const tensor = imageToTensor(input, grader.manifest.preprocessing);
+    const rows = await grader.grade([tensor], options.signal ? { signal: options.signal } : {});
+    probabilities = rows[0] ?? [];
+  } catch (error) {
+    throw abortAsDeadline(error, options.signal);
+  }
+  if (probabilities.length !== 5 || probabilities.some((p) => !Number.isFinite(p))) {
+    throw new DrgradeError('INFERENCE_BAD_RESPONSE', `Expected five finite probabilities from the grader but received ${probabilities.length} values`);
+  }
+  const grading = decide(probabilities, grader.manifest, options.operatingPoint);
+  const timingsMs = { ...analysis.timingsMs, grade: ms(t0), total: ms(started) };
+  return { result: { status: 'graded', ...base, grading, timingsMs }, analysis };
+}
+
+/**
+ * The decision rule: referable = P(grade ≥ 2) ≥ the operating point's threshold; the grade is the most probable
+ * grade on the side of that decision (so grade and referable never contradict each other).
+ */
+export function decide(probabilities: readonly number[], manifest: Pick<ModelManifest, 'operatingPoints'>, operatingPoint?: string): Grading {
+  const name = operatingPoint ?? manifest.operatingPoints.default;
+  const point = manifest.operatingPoints.referable.find((p) => p.name === name);
+  if (!point) throw invalidArgument('operatingPoint', `one of ${manifest.operatingPoints.referable.map((p) => p.name).join(', ')}`, name);
+  const pRef = referableProbability(probabilities);
+  const referable = pRef >= point.threshold;
+  const candidates: IcdrGrade[] = referable ? [2, 3, 4] : [0, 1];
+  let grade = candidates[0]!;
+  for (const g of candidates) if (probabilities[g]! > probabilities[grade]!) grade = g;
+  const info = gradeInfo(grade);
+  const r4 = (v: number) => Math.round(v * 10000) / 10000;
+  return {
+    grade,
+    label: info.label,
+    probabilities: probabilities.map(r4),
+    referable,
+    referableProbability: r4(pRef),
+    sightThreatening: info.sightThreatening,
+    sightThreateningProbability: r4(sightThreateningProbability(probabilities)),
+    operatingPoint: { name: point.name, threshold: point.threshold },
+  };
+}
+
+function abortAsDeadline(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted && !isDrgradeError(error)) {
+    return new DrgradeError('DEADLINE_EXCEEDED', 'Expected grading to finish before the deadline but it was aborted', { cause: error });
+  }
+  return error;
+}
+
+function ms(since: number): number {
+  return Math.round((performance.now() - since) * 10) / 10;
+}
