@@ -34,7 +34,7 @@ export async function run(args: string[]): Promise<number> {
     if (!ma && !he && !ex) continue;
     images++;
     const analysis = await analyzeFundus(await readFile(join(values.images, f)), {
-      maculaDiscDiameters: null, skipAnnotatedImage: true,
+      maculaDiscDiameters: null, skipAnnotatedImage: true, reportMinScore: 0,
       ...(values['retina-diameter'] ? { retinaDiameterPx: Number(values['retina-diameter']) } : {}),
     });
     const width = analysis.source.width, height = analysis.source.height;

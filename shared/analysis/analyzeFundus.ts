@@ -26,8 +26,11 @@ export interface AnalyzeOptions extends DecodeLimits {
   lesions?: Omit<DetectLesionsOptions, 'scale' | 'disc' | 'fovea' | 'maculaDiscDiameters'>;
   /** Skip drawing the annotated image (evaluation runs). @default false */
   skipAnnotatedImage?: boolean;
-  /** Lowest candidate score drawn on the annotated image. @default 0.5 (the Tsallis threshold) */
-  drawMinScore?: number;
+  /**
+   * Lowest candidate score reported and drawn. Detection itself keeps candidates down to `lesions.minScore` (0.25)
+   * so regrouping is unaffected; evaluation sweeps (FROC) lower this. @default 0.5 (the Tsallis threshold)
+   */
+  reportMinScore?: number;
   /** Skip lesion detection (landmark evaluation). @default false */
   skipLesions?: boolean;
 }
@@ -106,7 +109,8 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   let normLesions: ReturnType<typeof detectLesions>['lesions'] = [];
   if (quality.gradable && !options.skipLesions) {
     const green = flattenedGreen(normalised, mask, side / 30);
-    normLesions = detectLesions(green, mask, { ...options.lesions, scale, disc, fovea, maculaDiscDiameters: macula }).lesions;
+    const minScore = options.reportMinScore ?? 0.5;
+    normLesions = detectLesions(green, mask, { ...options.lesions, scale, disc, fovea, maculaDiscDiameters: macula }).lesions.filter((l) => l.score >= minScore);
     lesions = normLesions.map((l) => ({ kind: l.kind, class: l.class, ...toSrc(l.x, l.y), radius: round1(l.radius * transform.scale), score: l.score }));
   }
   lap('lesions');
@@ -114,9 +118,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   let annotated: RgbImage | null = null;
   if (!options.skipAnnotatedImage) {
     annotated = drawAnnotations(normalised, {
-      // Only candidates above the Tsallis threshold (probability ≥ 0.5) are drawn; the JSON keeps the weaker
-      // ones for score sweeps (FROC).
-      lesions: normLesions.filter((l) => l.score >= (options.drawMinScore ?? 0.5)),
+      lesions: normLesions,
       disc,
       fovea,
       maculaRadiusPx: disc && fovea && macula !== null ? macula * 2 * disc.radius : null,
