@@ -21,6 +21,7 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     images: { type: 'string' }, kind: { type: 'string', default: 'annotated' }, size: { type: 'string' },
     out: { type: 'string' }, 'resize-kernel': { type: 'string', default: 'lanczos3' }, limit: { type: 'string' },
+    shard: { type: 'string' },
     help: { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.images || !values.out) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
@@ -32,6 +33,16 @@ export async function run(args: string[]): Promise<number> {
   const dirs = new Map(selected.map((k) => [k, kind === 'all' ? join(values.out!, k) : values.out!]));
   for (const d of dirs.values()) await mkdir(d, { recursive: true });
   const files = (await readdir(values.images)).filter((f) => /\.(jpe?g|png|tiff?|webp)$/i.test(f)).sort().slice(0, values.limit ? Number(values.limit) : undefined);
+  // `--shard i/n` prepares every n-th photograph starting at i (run shards in parallel processes) and writes
+  // prepared.<i>.csv; concatenate them (one header) into prepared.csv afterwards.
+  let csvName = 'prepared.csv';
+  if (values.shard) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    if (!m || Number(m[1]) >= Number(m[2])) throw invalidArgument('--shard', 'i/n with 0 <= i < n', values.shard);
+    const [i, n] = [Number(m[1]), Number(m[2])];
+    files.splice(0, files.length, ...files.filter((_, k) => k % n === i));
+    csvName = `prepared.${i}.csv`;
+  }
   const rows = new Map(selected.map((k) => [k, ['stem,file,status,quality'] as string[]]));
   let done = 0;
   const started = performance.now();
@@ -58,7 +69,7 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`prepare: ${done}/${files.length} (${rate.toFixed(2)} images/s)\n`);
     }
   }
-  for (const [k, r] of rows) await writeFile(join(dirs.get(k)!, 'prepared.csv'), `${r.join('\n')}\n`);
+  for (const [k, r] of rows) await writeFile(join(dirs.get(k)!, csvName), `${r.join('\n')}\n`);
   process.stdout.write(`${JSON.stringify({ images: files.length, kinds: selected, size, out: values.out })}\n`);
   return 0;
 }
