@@ -111,7 +111,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
     const green = flattenedGreen(normalised, mask, side / 30);
     const minScore = options.reportMinScore ?? 0.5;
     normLesions = detectLesions(green, mask, { ...options.lesions, scale, disc, fovea, maculaDiscDiameters: macula }).lesions.filter((l) => l.score >= minScore);
-    lesions = normLesions.map((l) => ({ kind: l.kind, class: l.class, ...toSrc(l.x, l.y), radius: round1(l.radius * transform.scale), score: l.score }));
+    lesions = normLesions.map((l) => ({ kind: l.kind, class: l.class, ...toSrc(l.x, l.y), radius: round1(l.radius * transform.scale), score: l.score, ...(l.features ? { features: l.features } : {}) }));
   }
   lap('lesions');
 
