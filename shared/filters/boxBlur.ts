@@ -8,8 +8,8 @@ import type { FloatImage } from '../image/RgbImage.js';
 export function boxBlurGaussian(image: FloatImage, sigma: number): FloatImage {
   const { width: w, height: h } = image;
   const radii = boxRadiiForGaussian(sigma, 3);
-  let a = new Float32Array(image.data);
-  let b = new Float32Array(w * h);
+  const a = new Float32Array(image.data);
+  const b = new Float32Array(w * h);
   for (const r of radii) {
     boxRows(a, b, w, h, r);
     boxCols(b, a, w, h, r);
