@@ -1,6 +1,5 @@
 import { drawAnnotations } from '../annotate/drawAnnotations.js';
-import { enhanceContrast } from '../enhance/enhanceContrast.js';
-import { boxBlurGaussian } from '../filters/boxBlur.js';
+import { enhanceWithBackground } from '../enhance/enhanceContrast.js';
 import { findFieldOfView } from '../fov/findFieldOfView.js';
 import { fovMask } from '../fov/fovMask.js';
 import { decodeImage, type DecodeLimits } from '../image/decodeImage.js';
@@ -91,7 +90,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
     return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform, timingsMs: timings, images: { original: normalised, enhanced: null, annotated: null } };
   }
 
-  const enhanced = enhanceContrast(normalised, mask, { sigmaPx: side / 30 });
+  const { enhanced, background } = enhanceWithBackground(normalised, mask, { sigmaPx: side / 30 });
   lap('enhance');
 
   const found = findLandmarks(normalised, mask, { fovDiameterPx: D });
@@ -108,7 +107,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   let lesions: Lesion[] = [];
   let normLesions: ReturnType<typeof detectLesions>['lesions'] = [];
   if (quality.gradable && !options.skipLesions) {
-    const green = flattenedGreen(normalised, mask, side / 30);
+    const green = flattenedGreen(normalised, mask, background[1]!);
     const minScore = options.reportMinScore ?? 0.5;
     normLesions = detectLesions(green, mask, { ...options.lesions, scale, disc, fovea, maculaDiscDiameters: macula }).lesions.filter((l) => l.score >= minScore);
     lesions = normLesions.map((l) => ({ kind: l.kind, class: l.class, ...toSrc(l.x, l.y), radius: round1(l.radius * transform.scale), score: l.score, ...(l.features ? { features: l.features } : {}) }));
@@ -147,17 +146,11 @@ function paste(region: RgbImage, side: number, offX: number, offY: number): RgbI
 }
 
 /** Green channel divided by its masked background (×100), flat 100 outside the mask so the rim casts no votes. */
-function flattenedGreen(image: RgbImage, mask: MaskImage, sigma: number): FloatImage {
+function flattenedGreen(image: RgbImage, mask: MaskImage, greenBackground: Float32Array): FloatImage {
   const { width: w, height: h, data } = image;
   const n = w * h;
-  const g = new Float32Array(n), m = new Float32Array(n);
-  for (let i = 0; i < n; i++) if (mask.data[i]) { g[i] = data[i * 3 + 1]!; m[i] = 1; }
-  const bg = boxBlurGaussian({ width: w, height: h, data: g }, sigma).data;
-  const mb = boxBlurGaussian({ width: w, height: h, data: m }, sigma).data;
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    out[i] = mask.data[i] && mb[i]! > 1e-3 ? (100 * g[i]!) / Math.max(4, bg[i]! / mb[i]!) : 100;
-  }
+  for (let i = 0; i < n; i++) out[i] = mask.data[i] ? (100 * data[i * 3 + 1]!) / Math.max(4, greenBackground[i]!) : 100;
   return { width: w, height: h, data: out };
 }
 

@@ -16,6 +16,14 @@ export interface EnhanceOptions {
 
 /** Computes the enhanced image. */
 export function enhanceContrast(image: RgbImage, mask: MaskImage, options: EnhanceOptions = {}): RgbImage {
+  return enhanceWithBackground(image, mask, options).enhanced;
+}
+
+/**
+ * Computes the enhanced image and returns the masked per-channel backgrounds B_c as well (the lesion detector
+ * normalises the green channel by the same background, so it is computed once).
+ */
+export function enhanceWithBackground(image: RgbImage, mask: MaskImage, options: EnhanceOptions = {}): { enhanced: RgbImage; background: Float32Array[] } {
   const { width: w, height: h, data } = image;
   const n = w * h;
   const sigma = options.sigmaPx ?? w / 30;
@@ -25,15 +33,18 @@ export function enhanceContrast(image: RgbImage, mask: MaskImage, options: Enhan
   const mBlur = boxBlurGaussian({ width: w, height: h, data: m }, sigma).data;
   const out = new Uint8Array(n * 3);
   const ch = new Float32Array(n);
+  const background: Float32Array[] = [];
   for (let c = 0; c < 3; c++) {
     for (let i = 0; i < n; i++) ch[i] = mask.data[i] ? data[i * 3 + c]! : 0;
     const bg = boxBlurGaussian({ width: w, height: h, data: ch }, sigma).data;
     for (let i = 0; i < n; i++) {
-      if (!mask.data[i]) continue;
+      if (!mask.data[i]) { bg[i] = 0; continue; }
       const b = mBlur[i]! > 1e-3 ? bg[i]! / mBlur[i]! : data[i * 3 + c]!;
+      bg[i] = b;
       const v = 128 + gain * (data[i * 3 + c]! - b);
       out[i * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v;
     }
+    background.push(bg);
   }
-  return { width: w, height: h, data: out };
+  return { enhanced: { width: w, height: h, data: out }, background };
 }

@@ -1,0 +1,220 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Tensor } from 'onnxruntime-node';
+import { intOption, parseCli } from '../args.js';
+import { DrgradeError } from '../../shared/errors.js';
+import { defaultModelDir } from '../../shared/grading/defaultModelDir.js';
+import { loadModel } from '../../shared/grading/loadModel.js';
+import type { ModelManifest } from '../../shared/grading/ModelManifest.js';
+import { OipClient } from '../../shared/inference/OipClient.js';
+
+/** One-line help. */
+export const summary = 'Measure the inference server: HTTP overhead over session.run and dynamic-batching gain';
+
+const usage = `Usage: drgrade bench inference [--model <dir>] [--json] [--samples <n>] [--requests <n>] [--concurrency <n>]
+
+Measures, on CPU:
+  rawSessionMsBatch1   median session.run of one input, in process (no HTTP)
+  serverMsBatch1       median latency of one binary infer request to 'drgrade infer-server' (separate process);
+                       the two alternate, sample by sample, so both see the same machine load
+  overhead             serverMsBatch1 / rawSessionMsBatch1 - 1 (target <= 0.05)
+  throughput.unbatched requests/s at --concurrency (default 16) with --max-batch-size 1
+  throughput.batched   requests/s at the same concurrency with dynamic batching (max batch 16, delay 0)
+  batchGain            batched / unbatched (target >= 1.3)
+Model: --model, else models/default when it exists, else the tiny test fixture (the output says which).
+  --samples   latency samples (default 100)     --requests  requests per throughput run (default 400)
+  --spinning  let idle ONNX Runtime threads spin-wait (ONNX Runtime's default, off in drgrade), here and in the servers`;
+
+/** `drgrade bench inference`. */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCli(
+    args,
+    {
+      model: { type: 'string' },
+      json: { type: 'boolean' },
+      samples: { type: 'string' },
+      requests: { type: 'string' },
+      concurrency: { type: 'string' },
+      spinning: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const samples = intOption('samples', values.samples, 100);
+  const requests = intOption('requests', values.requests, 400);
+  const concurrency = intOption('concurrency', values.concurrency, 16);
+  const packageRoot = dirname(dirname(defaultModelDir()));
+  const fixtureDir = join(packageRoot, 'test', 'fixtures', 'tiny-model');
+  const source = values.model !== undefined ? '--model' : existsSync(join(defaultModelDir(), 'model.json')) ? 'default' : 'tiny-fixture';
+  const modelDir = resolve(values.model ?? (source === 'default' ? defaultModelDir() : fixtureDir));
+  const say = (line: string): void => {
+    if (!values.json) process.stderr.write(`${line}\n`);
+  };
+  say(`model: ${source} (${modelDir})`);
+
+  // 1. session.run alone, in this process.
+  const spinning = values.spinning ?? false;
+  const serverFlags = spinning ? ['--spinning'] : [];
+  const model = await loadModel(modelDir, { executionProvider: 'cpu', intraOpSpinning: spinning });
+  const { manifest } = model;
+  const size = manifest.preprocessing.size;
+  const inputLength = 3 * size * size;
+  const input = pseudoRandomInput(inputLength, 1);
+  const runRaw = async (n: number): Promise<void> => {
+    const data = new Float32Array(n * inputLength);
+    for (let i = 0; i < n; i++) data.set(input, i * inputLength);
+    await model.session.run({ [manifest.input.name]: new Tensor('float32', data, [n, 3, size, size]) }, [manifest.output.name]);
+  };
+  for (let i = 0; i < 2; i++) await runRaw(8);
+  const rawSessionMsPerImageBatch8 = median(await timeMany(Math.max(5, Math.ceil(samples / 8)), () => runRaw(8))) / 8;
+
+  // 2. One request at a time through HTTP, alternating with session.run in this process so that both see the same
+  // machine load (the two never run at the same time), then 3. throughput with and without batching.
+  const batchedServer = await startServer(packageRoot, modelDir, ['--max-batch-size', '16', '--max-queue-delay-ms', '0', ...serverFlags]);
+  let rawSessionMsBatch1: number;
+  let serverMsBatch1: number;
+  let batched: number;
+  try {
+    const client = clientFor(batchedServer.url);
+    for (let i = 0; i < 5; i++) {
+      await runRaw(1);
+      await infer(client, manifest, input, 1);
+    }
+    const raw: number[] = [];
+    const served: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      raw.push(...(await timeMany(1, () => runRaw(1))));
+      served.push(...(await timeMany(1, () => infer(client, manifest, input, 1))));
+    }
+    rawSessionMsBatch1 = median(raw);
+    serverMsBatch1 = median(served);
+    await model.session.release();
+    say(`session.run batch 1: ${rawSessionMsBatch1.toFixed(3)} ms; batch 8: ${rawSessionMsPerImageBatch8.toFixed(3)} ms per image`);
+    say(`server batch 1: ${serverMsBatch1.toFixed(3)} ms`);
+    batched = await throughput(client, manifest, input, requests, concurrency);
+    client.close();
+  } finally {
+    await batchedServer.stop();
+  }
+  const unbatchedServer = await startServer(packageRoot, modelDir, ['--max-batch-size', '1', ...serverFlags]);
+  let unbatched: number;
+  try {
+    const client = clientFor(unbatchedServer.url);
+    unbatched = await throughput(client, manifest, input, requests, concurrency);
+    client.close();
+  } finally {
+    await unbatchedServer.stop();
+  }
+
+  const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+  const report = {
+    model: { source, dir: modelDir, name: manifest.name, version: manifest.version, inputSize: size },
+    executionProvider: 'cpu',
+    intraOpSpinning: spinning,
+    rawSessionMsBatch1: round(rawSessionMsBatch1, 3),
+    rawSessionMsPerImageBatch8: round(rawSessionMsPerImageBatch8, 3),
+    serverMsBatch1: round(serverMsBatch1, 3),
+    overhead: round(serverMsBatch1 / rawSessionMsBatch1 - 1, 4),
+    throughput: { unbatched: round(unbatched, 1), batched: round(batched, 1), concurrency, requests },
+    batchGain: round(batched / unbatched, 3),
+    targets: { overheadMax: 0.05, batchGainMin: 1.3 },
+    machine: { cpus: cpus().length, node: process.version },
+  };
+  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else {
+    say(`overhead: ${(report.overhead * 100).toFixed(1)} % (target <= 5 %)`);
+    say(`throughput at concurrency ${concurrency}: unbatched ${report.throughput.unbatched} req/s, batched ${report.throughput.batched} req/s`);
+    say(`batchGain: ${report.batchGain} (target >= 1.3)`);
+  }
+  return 0;
+}
+
+function clientFor(url: string): OipClient {
+  return new OipClient({ baseUrl: url, timeoutMs: 60_000, maxAttempts: 1 });
+}
+
+async function infer(client: OipClient, manifest: ModelManifest, input: Float32Array, n: number): Promise<void> {
+  const size = manifest.preprocessing.size;
+  await client.infer('drgrade', { [manifest.input.name]: { datatype: 'FP32', shape: [n, 3, size, size], data: input } }, { outputs: [manifest.output.name] });
+}
+
+/** Requests per second with `concurrency` callers each sending one request after another. */
+async function throughput(client: OipClient, manifest: ModelManifest, input: Float32Array, total: number, concurrency: number): Promise<number> {
+  const warm = Array.from({ length: concurrency }, () => infer(client, manifest, input, 1));
+  await Promise.all(warm);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next++;
+        await infer(client, manifest, input, 1);
+      }
+    }),
+  );
+  return total / ((performance.now() - started) / 1000);
+}
+
+async function timeMany(n: number, f: () => Promise<void>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Deterministic input values in [-2, 2) (a linear congruential generator), so every run sends the same tensor. */
+function pseudoRandomInput(length: number, seed: number): Float32Array {
+  const out = new Float32Array(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = (state / 2 ** 32) * 4 - 2;
+  }
+  return out;
+}
+
+/** Starts `drgrade infer-server` on a free port in a child process and waits until it is ready. */
+async function startServer(packageRoot: string, modelDir: string, extra: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(packageRoot, 'bin', 'drgrade.js'), 'infer-server', '--model', modelDir, '--port', '0', '--no-auth', '--provider', 'cpu', ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const url = await new Promise<string>((resolvePromise, reject) => {
+    let listening: string | undefined;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const message = JSON.parse(line) as { listening?: string; ready?: boolean };
+      if (message.listening) listening = message.listening;
+      if (message.ready && listening) resolvePromise(listening);
+    });
+    void exited.then((code) => reject(new DrgradeError('INTERNAL', `Expected a running infer-server but received exit code ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

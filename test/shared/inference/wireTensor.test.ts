@@ -1,0 +1,71 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests edit manifests and typed arrays as untyped JSON */
+import { describe, expect, it } from 'vitest';
+import { isDrgradeError } from '../../../shared/errors.js';
+import { datatypeByOrtType, tensorDatatypes } from '../../../shared/inference/datatypes.js';
+import { decodeInferenceBody, encodeInferenceBody } from '../../../shared/inference/inferenceBody.js';
+import { tensorFromWire, tensorToWire } from '../../../shared/inference/wireTensor.js';
+
+describe('datatypes', () => {
+  it('derives the ONNX Runtime inverse from the one table', () => {
+    for (const [datatype, info] of Object.entries(tensorDatatypes)) expect(datatypeByOrtType[info.ortType]).toBe(datatype);
+    expect(datatypeByOrtType.float32).toBe('FP32');
+  });
+});
+
+describe('tensorToWire / tensorFromWire', () => {
+  it('round-trips every datatype through binary and, where JSON can hold it, through JSON', () => {
+    for (const [datatype, info] of Object.entries(tensorDatatypes)) {
+      const data = new info.array(6);
+      for (let i = 0; i < 6; i++) (data as any)[i] = info.array === BigInt64Array || info.array === BigUint64Array ? BigInt(i) : datatype === 'BOOL' ? i % 2 : i * 1.5 - (datatype.startsWith('U') ? 0 : 2);
+      const tensor = { datatype: datatype as keyof typeof tensorDatatypes, shape: [2, 3], data };
+      const binary = tensorToWire(tensor, true);
+      const back = tensorFromWire({ name: 'x', ...binary }, binary.chunk!, 0, 'x', 'INVALID_ARGUMENT');
+      expect(back.tensor.data).toEqual(data);
+      expect(back.nextOffset).toBe(data.byteLength);
+      if (datatype === 'FP16') continue;
+      const json = tensorToWire(tensor, false);
+      expect(json.chunk).toBeUndefined();
+      expect(tensorFromWire({ name: 'x', ...json }, new Uint8Array(0), 0, 'x', 'INVALID_ARGUMENT').tensor.data).toEqual(data);
+    }
+  });
+
+  it('keeps float32 values exact through JSON', () => {
+    const data = new Float32Array([0.1, 1 / 3, -7.25e-12, 3.4e38]);
+    const wire = JSON.parse(JSON.stringify(tensorToWire({ datatype: 'FP32', shape: [4], data }, false)));
+    expect(tensorFromWire({ name: 'x', ...wire }, new Uint8Array(0), 0, 'x', 'INVALID_ARGUMENT').tensor.data).toEqual(data);
+  });
+
+  it('reports the given code naming the tensor', () => {
+    const attempts = [
+      { name: 'x', shape: [2], datatype: 'FP32', data: [1] },
+      { name: 'x', shape: [2], datatype: 'BYTES', data: ['a', 'b'] },
+      { name: 'x', shape: [1], datatype: 'INT32', data: [1.5] },
+      { name: 'x', shape: [2], datatype: 'FP32', parameters: { binary_data_size: 8 } },
+    ];
+    for (const entry of attempts) {
+      let error: unknown;
+      try {
+        tensorFromWire(entry, new Uint8Array(4), 0, "output 'x'", 'INFERENCE_BAD_RESPONSE');
+      } catch (e) {
+        error = e;
+      }
+      expect(isDrgradeError(error, 'INFERENCE_BAD_RESPONSE') && /of output 'x'/.test(error.message)).toBe(true);
+    }
+  });
+});
+
+describe('inference body framing', () => {
+  it('splits JSON and binary parts with Inference-Header-Content-Length', () => {
+    const encoded = encodeInferenceBody({ a: 1 }, [new Uint8Array([1, 2]), new Uint8Array([3])]);
+    expect(encoded.headerContentLength).toBe(7);
+    const decoded = decodeInferenceBody(encoded.body, String(encoded.headerContentLength), 'INVALID_ARGUMENT');
+    expect(decoded.json).toEqual({ a: 1 });
+    expect([...decoded.binary]).toEqual([1, 2, 3]);
+    expect(encodeInferenceBody({ a: 1 }, []).headerContentLength).toBeUndefined();
+  });
+
+  it('rejects a header length beyond the body', () => {
+    expect(() => decodeInferenceBody(Buffer.from('{}'), '9', 'INVALID_ARGUMENT')).toThrow(/Inference-Header-Content-Length/);
+    expect(() => decodeInferenceBody(Buffer.from('[1]'), undefined, 'INVALID_ARGUMENT')).toThrow(/JSON object/);
+  });
+});
