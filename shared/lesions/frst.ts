@@ -34,7 +34,7 @@ export interface FrstOptions {
   /** Gaussian σ per radius as a multiple of n. @default 0.25 */
   sigmaPerRadius?: number;
   /**
-   * 'wasm': native/frst.c through frstWasm.ts (about 10× faster; same votes, maps equal to the reference within
+   * 'wasm': native/frst.c through frstWasm.ts (about 20× faster; same votes, maps equal to the reference within
    * float32 rounding); 'js': {@link frstJs}, the reference. @default 'wasm'
    */
   implementation?: 'wasm' | 'js';
