@@ -62,7 +62,7 @@ export function findLandmarks(image: RgbImage, mask: MaskImage, options: FindLan
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     const i = y * w + x;
     if (!m[i] || (x - cx) ** 2 + (y - cy) ** 2 > inner) continue;
-    score[i] = zb[i]! + 0.6 * zc[i]! + 0.7 * zv[i]!;
+    score[i] = zb[i]! + 0.6 * zc[i]! + 1.2 * zv[i]!;
   }
   // Disc candidates: the best peaks at least two disc diameters apart.
   const peaks: { x: number; y: number; s: number }[] = [];
@@ -97,7 +97,7 @@ export function findLandmarks(image: RgbImage, mask: MaskImage, options: FindLan
       const prior = 0.5 * ((d - 2.53) / 0.25) ** 2 + 0.5 * ((slope - 0.12) / 0.2) ** 2;
       // The fovea is avascular: penalise local contrast (haemorrhages and vessels are dark but contrasted).
       const centre = ((x - cx) ** 2 + (y - cy) ** 2) / (fovD / 2) ** 2;
-      const s = zd[i]! + 0.5 * zr[i]! + 0.4 * zc[i]! + 0.5 * prior + 0.5 * centre;
+      const s = zd[i]! + 0.5 * zr[i]! + 0.4 * zc[i]! + 0.5 * prior + 1.5 * centre;
       if (s < fBest) { fBest = s; fx = x; fy = y; }
     }
     return { fx, fy, fBest };
