@@ -118,7 +118,10 @@ function candidatesOf(img: FloatImage, mask: MaskImage, map: FloatImage, kind: '
       const ramp = factor === 1
         ? Math.max(0, Math.min(1, (contrastSigma - rampLo) / (rampHi - rampLo)))
         : Math.max(0, Math.min(1, (c.contrast - 0.06) / 0.1));
-      return { ...c, x: toFull(c.x), y: toFull(c.y), radius: c.radius * factor, contrastSigma, symmetry: c.score, score: c.score * ramp };
+      // Many strong candidates saturate both factors at 1; a tie-break of at most 0.001 by noise-relative contrast
+      // keeps the ranking continuous for score sweeps (FROC) without moving the 0.5 reporting threshold.
+      const tieBreak = 0.001 * Math.exp(-contrastSigma / 32);
+      return { ...c, x: toFull(c.x), y: toFull(c.y), radius: c.radius * factor, contrastSigma, symmetry: c.score, score: Math.max(0, c.score * ramp - tieBreak) };
     })
     .filter((c) => c.score >= (options.minScore ?? 0.25) * 0.5);
   return { candidates, threshold: prob.threshold };
@@ -281,7 +284,7 @@ function regroup(cands: Measured[], kind: 'dark' | 'bright', entropy: LocalEntro
     let radius = 0;
     for (const m of members) radius = Math.max(radius, Math.hypot(m.x - x, m.y - y) + m.radius);
     const cls: LesionClass = kind === 'bright' ? 'exudate' : members.length > 1 || radius > maxMa || members.some((m) => m.coarse) ? 'haemorrhage' : 'microaneurysm';
-    out.push({ kind, class: cls, x, y, radius, score: Math.round(best * 1000) / 1000 });
+    out.push({ kind, class: cls, x, y, radius, score: Math.round(best * 1e6) / 1e6 });
   }
   out.sort((a, b) => b.score - a.score);
   return out;
