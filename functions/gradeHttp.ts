@@ -1,0 +1,50 @@
+import { app, type HttpHandler, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { readSettings, type Settings } from '../shared/config/settings.js';
+import { toDrgradeError } from '../shared/errors.js';
+import { parseGradeRequest } from '../shared/http/parseGradeRequest.js';
+import { problemResponse } from '../shared/http/problemResponse.js';
+import { withDeadline } from '../shared/http/withDeadline.js';
+import type { GradeBytes } from '../shared/service/GradeBytes.js';
+import { gradeBytesFor } from '../shared/service/gradeBytesFor.js';
+import { gradeUpload } from '../shared/service/gradeUpload.js';
+
+/** Overrides of {@link createGradeHttp}. */
+export interface GradeHttpDeps {
+  /** @default `gradeBytesFor(settings)` (the process's shared grader) */
+  readonly grade?: GradeBytes;
+}
+
+/**
+ * Builds the `POST /api/grade` handler: parse (image body or multipart), grade under the request deadline
+ * (`requestDeadlineMs`, well under the platform's 230 s), answer 200 with the result or an RFC 9457 problem.
+ * `drgrade serve` runs this same handler on loopback.
+ */
+export function createGradeHttp(settings: Settings, deps: GradeHttpDeps = {}): HttpHandler {
+  const grade = deps.grade ?? gradeBytesFor(settings);
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const started = performance.now();
+    let response: HttpResponseInit;
+    let code: string | undefined;
+    try {
+      response = await withDeadline(async (signal) => {
+        const parsed = await parseGradeRequest(request, settings);
+        return gradeUpload(parsed, grade, { signal });
+      }, settings.requestDeadlineMs);
+    } catch (error) {
+      const e = toDrgradeError(error);
+      code = e.code;
+      response = problemResponse(e, { instance: `urn:uuid:${context.invocationId}` });
+      if (e.code === 'INTERNAL') context.error('drgrade.http', JSON.stringify({ event: 'internal-error', error: e.cause instanceof Error ? e.cause.name : 'unknown' }));
+    }
+    context.info('drgrade.http', JSON.stringify({ event: 'request', status: response.status ?? 200, code, ms: Math.round(performance.now() - started) }));
+    return response;
+  };
+}
+
+/** Settings, read once when the host loads this module. */
+const settings = readSettings();
+
+/** The registered handler. */
+export const gradeHttp = createGradeHttp(settings);
+
+app.http('gradeHttp', { route: 'grade', methods: ['POST'], authLevel: 'function', handler: gradeHttp });

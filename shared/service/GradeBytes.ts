@@ -1,0 +1,16 @@
+import type { AnalysisResult } from '../analysis/AnalysisResult.js';
+import type { GradeResult } from '../grading/GradeResult.js';
+
+/** Options of a {@link GradeBytes} call. */
+export interface GradeBytesOptions {
+  /** Aborts the work (deadline, shutdown). */
+  signal?: AbortSignal;
+  /** Referable operating point by name. @default the model's default */
+  operatingPoint?: string;
+}
+
+/**
+ * Grades one photograph's bytes: `gradePhotograph` bound to a grader and the app's limits. Never throws for a
+ * permanent input problem (returns `rejected` / `ungradable`); throws a transient `DrgradeError` on outages.
+ */
+export type GradeBytes = (bytes: Uint8Array, options?: GradeBytesOptions) => Promise<{ result: GradeResult; analysis: AnalysisResult | null }>;
