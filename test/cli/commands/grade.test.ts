@@ -38,7 +38,8 @@ describe('drgrade grade (the built CLI, a real ORT session)', () => {
     expect(street.status).toBe('ungradable');
     const broken = JSON.parse(await readFile(join(out, 'broken.result.json'), 'utf8'));
     expect(broken.status).toBe('rejected');
-    expect(broken.error.code).toBe('CORRUPT_IMAGE');
+    expect(broken.error.code).toBe("CORRUPT_IMAGE");
+    expect(broken.disclaimer).toMatch(/Research use only/);
   });
 
   it('writes summary.csv, reports and an index that links them', async () => {
