@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
-import { fileStem, readCsv } from '../../shared/datasets/readCsv.js';
+import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCsv.js';
 import { invalidArgument, isDrgradeError } from '../../shared/errors.js';
 import { parseCli } from '../args.js';
 
@@ -17,7 +17,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.help || !values.images || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const rows = readCsv(await readFile(values.labels, 'utf8'));
   const byStem = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
-  const files = (await readdir(values.images)).filter((f) => /\.(jpe?g|png|tiff?|webp)$/i.test(f) && byStem.has(fileStem(f))).sort();
+  const files = (await readdir(values.images)).filter((f) => isImageFileName(f) && byStem.has(fileStem(f))).sort();
   const limit = values.limit ? Number(values.limit) : Infinity;
   const odErr: number[] = [], fovErr: number[] = [];
   let odWithin = 0, fovWithin = 0, n = 0, ungradable = 0, failures = 0, lateralityAgree = 0;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
-import { fileStem } from '../../shared/datasets/readCsv.js';
+import { fileStem, isImageFileName } from '../../shared/datasets/readCsv.js';
 import { decodeMask } from '../../shared/image/decodeImage.js';
 import { componentsNear, connectedComponents } from '../../shared/lesionEval/connectedComponents.js';
 import { froc, type ScoredCandidate } from '../../shared/lesionEval/froc.js';
@@ -20,7 +20,7 @@ export async function run(args: string[]): Promise<number> {
     limit: { type: 'string' }, 'retina-diameter': { type: 'string' }, help: { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.images || !values.masks) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
-  const files = (await readdir(values.images)).filter((f) => /\.(jpe?g|png|tiff?|webp)$/i.test(f)).sort();
+  const files = (await readdir(values.images)).filter((f) => isImageFileName(f)).sort();
   const limit = values.limit ? Number(values.limit) : Infinity;
   const cands: Record<'red' | 'MA' | 'EX', ScoredCandidate[]> = { red: [], MA: [], EX: [] };
   const gt: Record<'red' | 'MA' | 'EX', number> = { red: 0, MA: 0, EX: 0 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
-import { readSettings } from '../../shared/config/settings.js';
+import { parseExecutionProvider, readSettings } from '../../shared/config/settings.js';
 import { invalidArgument, isDrgradeError } from '../../shared/errors.js';
 import { createGrader } from '../../shared/grading/createGrader.js';
 import { researchDisclaimer, type GradeResult } from '../../shared/grading/GradeResult.js';
@@ -13,11 +13,10 @@ import { renderBatchIndex, type BatchIndexEntry } from '../../shared/report/rend
 import { renderReport } from '../../shared/report/renderReport.js';
 import { intOption, parseCli } from '../args.js';
 import { ProgressBar } from '../progressBar.js';
+import { isImageFileName } from '../../shared/datasets/readCsv.js';
 
 /** One line for the help text. */
 export const summary = 'grade <files or dirs…> --out <dir> [--model <dir>] [--endpoint <url>] [--concurrency n] [--resume]: grade photographs';
-
-const imagePattern = /\.(jpe?g|png|tiff?|webp)$/i;
 
 /**
  * `drgrade grade`: per input `<out>/<stem>.result.json`, `<stem>.annotated.png`, `<stem>.report.html`; plus
@@ -37,8 +36,7 @@ export async function run(args: string[]): Promise<number> {
   if (files.length === 0) throw invalidArgument('inputs', 'at least one JPEG, PNG, TIFF or WebP file', positionals.join(' '));
   await mkdir(out, { recursive: true });
   const env = readSettings();
-  const provider = values.provider ?? env.executionProvider;
-  if (provider !== 'cpu' && provider !== 'cuda' && provider !== 'auto') throw invalidArgument('--provider', "'cpu', 'cuda' or 'auto'", provider);
+  const provider = parseExecutionProvider('--provider', values.provider ?? env.executionProvider);
   const grader = await createGrader({
     inferenceUrl: values.endpoint ?? env.inferenceUrl,
     inferenceKey: env.inferenceKey,
@@ -128,7 +126,7 @@ async function collectInputs(paths: string[]): Promise<string[]> {
         for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
           const full = join(dir, entry.name);
           if (entry.isDirectory()) await walk(full);
-          else if (imagePattern.test(entry.name)) out.push(full);
+          else if (isImageFileName(entry.name)) out.push(full);
         }
       };
       await walk(p);

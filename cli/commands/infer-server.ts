@@ -1,7 +1,7 @@
 import { intOption, parseCli } from '../args.js';
-import { invalidArgument } from '../../shared/errors.js';
 import { readServerSettings, serverSettingNames, type InferenceServerSettings } from '../../shared/inference/serverSettings.js';
 import { startInferenceServer } from '../../shared/inference/startInferenceServer.js';
+import { parseExecutionProvider } from '../../shared/config/settings.js';
 
 /** One-line help. */
 export const summary = 'Serve a model over the Open Inference Protocol (KServe v2 REST) with dynamic batching';
@@ -52,8 +52,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const env = readServerSettings(process.env);
-  const provider = values.provider ?? env.executionProvider;
-  if (provider !== 'cpu' && provider !== 'cuda' && provider !== 'auto') throw invalidArgument('--provider', "'cpu', 'cuda' or 'auto'", provider);
+  const provider = parseExecutionProvider('--provider', values.provider ?? env.executionProvider);
   const settings: InferenceServerSettings = {
     ...env,
     // A folder on the command line wins over a URL from the environment; a URL on the command line downloads

@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
-import { fileStem } from '../../shared/datasets/readCsv.js';
+import { fileStem, isImageFileName } from '../../shared/datasets/readCsv.js';
 import { invalidArgument, isDrgradeError } from '../../shared/errors.js';
 import { prepareModelInput } from '../../shared/grading/prepareModelInput.js';
 import type { ImageKind } from '../../shared/grading/ModelManifest.js';
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
   const selected: ImageKind[] = kind === 'all' ? [...kinds] : [kind as ImageKind];
   const dirs = new Map(selected.map((k) => [k, kind === 'all' ? join(values.out!, k) : values.out!]));
   for (const d of dirs.values()) await mkdir(d, { recursive: true });
-  const files = (await readdir(values.images)).filter((f) => /\.(jpe?g|png|tiff?|webp)$/i.test(f)).sort().slice(0, values.limit ? Number(values.limit) : undefined);
+  const files = (await readdir(values.images)).filter((f) => isImageFileName(f)).sort().slice(0, values.limit ? Number(values.limit) : undefined);
   // `--shard i/n` prepares every n-th photograph starting at i (run shards in parallel processes) and writes
   // prepared.<i>.csv; concatenate them (one header) into prepared.csv afterwards.
   let csvName = 'prepared.csv';

@@ -33,6 +33,12 @@ export type StorageConnection =
 /** Execution provider preference for in-process inference. */
 export type ExecutionProviderPreference = 'cpu' | 'cuda' | 'auto';
 
+/** Checks an execution-provider preference; `name` is the setting or option named in the error. */
+export function parseExecutionProvider(name: string, value: string): ExecutionProviderPreference {
+  if (value !== 'cpu' && value !== 'cuda' && value !== 'auto') throw invalidArgument(name, "'cpu', 'cuda' or 'auto'", value);
+  return value;
+}
+
 /** The typed settings object passed down from the function entry points. */
 export interface Settings {
   /** Storage connection, or `undefined` when none is configured (HTTP-only local use). */
@@ -96,8 +102,7 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     if (!Number.isInteger(n) || n < min) throw invalidArgument(name, `an integer >= ${min}`, v);
     return n;
   };
-  const ep = str(settingNames.executionProvider) ?? defaultSettings.executionProvider;
-  if (ep !== 'cpu' && ep !== 'cuda' && ep !== 'auto') throw invalidArgument(settingNames.executionProvider, "'cpu', 'cuda' or 'auto'", ep);
+  const ep = parseExecutionProvider(settingNames.executionProvider, str(settingNames.executionProvider) ?? defaultSettings.executionProvider);
   const macula = str(settingNames.maculaDiscDiameters);
   let maculaDiscDiameters: number | null = defaultSettings.maculaDiscDiameters;
   if (macula !== undefined) {

@@ -34,3 +34,8 @@ export function fileStem(name: string): string {
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
 }
+
+/** True for a file name with an image extension drgrade decodes (.jpg, .jpeg, .png, .tif, .tiff, .webp). */
+export function isImageFileName(name: string): boolean {
+  return /\.(jpe?g|png|tiff?|webp)$/i.test(name);
+}

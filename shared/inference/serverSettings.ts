@@ -1,5 +1,6 @@
 import type { ExecutionProviderPreference } from '../config/settings.js';
 import { invalidArgument } from '../errors.js';
+import { parseExecutionProvider } from '../config/settings.js';
 
 /**
  * Every environment setting the inference server reads. The names are exactly the GPU container app's settings
@@ -69,8 +70,7 @@ export function readServerSettings(env: Record<string, string | undefined> = pro
     if (!Number.isInteger(n) || n < min || n > max) throw invalidArgument(name, `an integer from ${min} to ${max}`, v);
     return n;
   };
-  const ep = str(serverSettingNames.executionProvider) ?? defaultServerSettings.executionProvider;
-  if (ep !== 'cpu' && ep !== 'cuda' && ep !== 'auto') throw invalidArgument(serverSettingNames.executionProvider, "'cpu', 'cuda' or 'auto'", ep);
+  const ep = parseExecutionProvider(serverSettingNames.executionProvider, str(serverSettingNames.executionProvider) ?? defaultServerSettings.executionProvider);
   return Object.freeze({
     inferenceKey: str(serverSettingNames.inferenceKey),
     modelDir: str(serverSettingNames.modelDir),
