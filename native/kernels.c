@@ -1,0 +1,195 @@
+/*
+ * Image kernels of the analysis core for WebAssembly: the three-box Gaussian blur (shared/filters/boxBlur.ts),
+ * the masked background subtraction of the enhanced image (shared/enhance/enhanceContrast.ts) and the window
+ * histograms of the local-entropy image (shared/lesions/localEntropy.ts).
+ *
+ * Each function reproduces its TypeScript reference bit for bit: the same operations in the same order, float64
+ * where the reference computes in JavaScript numbers, float32 where it stores into a Float32Array, no fused
+ * multiply-adds (-ffp-contract=off). The shipped model was trained on enhanced images made by the reference, so
+ * exactness is a requirement, not a nicety; test/shared/native/kernels.test.ts compares both paths.
+ *
+ * Freestanding (no libc): a bump allocator on top of __heap_base; the driver (shared/native/kernels.ts) resets it
+ * at the start of every call.
+ */
+#include <stdint.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+extern unsigned char __heap_base;
+static uint32_t heap_top;
+
+void *memset(void *dst, int value, unsigned long bytes) {
+  __builtin_memset(dst, value, bytes);
+  return dst;
+}
+
+void *memcpy(void *dst, const void *src, unsigned long bytes) {
+  __builtin_memcpy(dst, src, bytes);
+  return dst;
+}
+
+/** Forgets every allocation; the memory itself is kept for the next call. */
+EXPORT(k_reset) void k_reset(void) { heap_top = (uint32_t)(uintptr_t)&__heap_base; }
+
+/** Allocates `bytes` (64-byte aligned), growing the memory as needed; returns 0 when the memory cannot grow. */
+EXPORT(k_alloc) void *k_alloc(uint32_t bytes) {
+  if (heap_top == 0) k_reset();
+  uint64_t start = ((uint64_t)heap_top + 63u) & ~(uint64_t)63u;
+  uint64_t end = start + bytes;
+  if (end > 0xFFFF0000ull) return 0;
+  uint64_t have = (uint64_t)__builtin_wasm_memory_size(0) << 16;
+  if (end > have) {
+    uint64_t pages = (end - have + 65535u) >> 16;
+    if (__builtin_wasm_memory_grow(0, (unsigned long)pages) == (unsigned long)-1) return 0;
+  }
+  heap_top = (uint32_t)end;
+  return (void *)(uintptr_t)start;
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Box blur: boxRows / boxCols of boxBlur.ts. A running float64 sum per row (per column), edges clamped, each output
+ * rounded to float32.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+static void box_rows(const float *src, float *dst, int w, int h, int r) {
+  if (r <= 0) {
+    memcpy(dst, src, (unsigned long)w * (unsigned long)h * 4u);
+    return;
+  }
+  const double inv = 1.0 / (double)(2 * r + 1);
+  for (int y = 0; y < h; y++) {
+    const float *row = src + (long)y * w;
+    float *out = dst + (long)y * w;
+    const double first = row[0], last = row[w - 1];
+    double acc = (double)r * first;
+    for (int i = 0; i < r; i++) acc += row[i < w - 1 ? i : w - 1];
+    int x = 0;
+    /* The three branches of the reference's loop, split by where x + r and x - r fall. */
+    for (; x < w && x < r && x + r < w; x++) {
+      acc += row[x + r];
+      out[x] = (float)(acc * inv);
+      acc -= first;
+    }
+    for (; x < w && x - r < 0; x++) {
+      acc += x + r < w ? (double)row[x + r] : last;
+      out[x] = (float)(acc * inv);
+      acc -= first;
+    }
+    for (; x + r < w; x++) {
+      acc += row[x + r];
+      out[x] = (float)(acc * inv);
+      acc -= row[x - r];
+    }
+    for (; x < w; x++) {
+      acc += last;
+      out[x] = (float)(acc * inv);
+      acc -= row[x - r];
+    }
+  }
+}
+
+static void box_cols(const float *src, float *dst, double *acc, int w, int h, int r) {
+  if (r <= 0) {
+    memcpy(dst, src, (unsigned long)w * (unsigned long)h * 4u);
+    return;
+  }
+  const double inv = 1.0 / (double)(2 * r + 1);
+  for (int x = 0; x < w; x++) acc[x] = (double)r * src[x];
+  for (int i = 0; i < r; i++) {
+    const float *row = src + (long)(i < h - 1 ? i : h - 1) * w;
+    for (int x = 0; x < w; x++) acc[x] += row[x];
+  }
+  for (int y = 0; y < h; y++) {
+    const float *add = src + (long)(y + r < h ? y + r : h - 1) * w;
+    const float *sub = src + (long)(y - r >= 0 ? y - r : 0) * w;
+    float *out = dst + (long)y * w;
+    for (int x = 0; x < w; x++) {
+      double a = acc[x] + add[x];
+      out[x] = (float)(a * inv);
+      acc[x] = a - sub[x];
+    }
+  }
+}
+
+/**
+ * boxBlurGaussian: for each of `passes` radii, rows a -> b then columns b -> a; the result is in `a`.
+ * `acc` holds w float64.
+ */
+EXPORT(k_box_blur) void k_box_blur(float *a, float *b, double *acc, int w, int h, const int32_t *radii, int passes) {
+  for (int p = 0; p < passes; p++) {
+    box_rows(a, b, w, h, radii[p]);
+    box_cols(b, a, acc, w, h, radii[p]);
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Enhancement: enhanceWithBackground of enhanceContrast.ts.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/**
+ * rgb: w*h*3 bytes; mask: w*h bytes; out: w*h*3 bytes; backgrounds: 3 planes of w*h float32 (written);
+ * scratch: 2 planes of w*h float32; acc: w float64.
+ */
+EXPORT(k_enhance) void k_enhance(const uint8_t *rgb, const uint8_t *mask, int w, int h, const int32_t *radii, int passes,
+                                 double gain, uint8_t *out, float *backgrounds, float *scratch, double *acc) {
+  const long n = (long)w * h;
+  float *mblur = scratch;
+  float *tmp = scratch + n;
+  for (long i = 0; i < n; i++) mblur[i] = mask[i] ? 1.0f : 0.0f;
+  k_box_blur(mblur, tmp, acc, w, h, radii, passes);
+  for (int c = 0; c < 3; c++) {
+    float *bg = backgrounds + (long)c * n;
+    for (long i = 0; i < n; i++) bg[i] = mask[i] ? (float)rgb[i * 3 + c] : 0.0f;
+    k_box_blur(bg, tmp, acc, w, h, radii, passes);
+    for (long i = 0; i < n; i++) {
+      if (!mask[i]) {
+        bg[i] = 0.0f;
+        out[i * 3 + c] = 0; /* the arena is reused: every output byte is written */
+        continue;
+      }
+      const double pixel = rgb[i * 3 + c];
+      const double b = (double)mblur[i] > 1e-3 ? (double)bg[i] / (double)mblur[i] : pixel;
+      bg[i] = (float)b;
+      const double v = 128.0 + gain * (pixel - b);
+      /* Uint8Array stores truncate; v is clamped to [0, 255] first, as in the reference. */
+      out[i * 3 + c] = (uint8_t)(int)(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Local entropy: the grey-level histograms of localEntropy.ts (the entropy itself, which needs log2, is computed
+ * by the driver from these counts).
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/**
+ * data: w*h float32; q: w*h bytes (scratch); counts: gw*gh*levels uint16 (written), the histogram of the
+ * `win` x `win` window (clipped to the image) centred on every grid point (gx*step, gy*step).
+ */
+EXPORT(k_entropy_counts) void k_entropy_counts(const float *data, uint8_t *q, int w, int h, double lo, double scale, int levels,
+                                               int win, int step, uint16_t *counts) {
+  const long n = (long)w * h;
+  for (long i = 0; i < n; i++) {
+    const double v = __builtin_floor(((double)data[i] - lo) * scale);
+    /* NaN compares false both ways and ends as 0, as a NaN stored into a Uint8Array does. */
+    q[i] = v < 0 ? 0 : v >= levels ? (uint8_t)(levels - 1) : (v == v ? (uint8_t)(int)v : 0);
+  }
+  const int gw = (w + step - 1) / step, gh = (h + step - 1) / step;
+  const int half = win >> 1;
+  uint32_t hist[256];
+  for (int gy = 0; gy < gh; gy++) {
+    const int cy = gy * step;
+    const int y0 = cy - half > 0 ? cy - half : 0, y1 = cy + half < h - 1 ? cy + half : h - 1;
+    for (int gx = 0; gx < gw; gx++) {
+      const int cx = gx * step;
+      const int x0 = cx - half > 0 ? cx - half : 0, x1 = cx + half < w - 1 ? cx + half : w - 1;
+      for (int b = 0; b < levels; b++) hist[b] = 0;
+      for (int y = y0; y <= y1; y++) {
+        const uint8_t *row = q + (long)y * w;
+        for (int x = x0; x <= x1; x++) hist[row[x]]++;
+      }
+      uint16_t *dst = counts + ((long)gy * gw + gx) * levels;
+      for (int b = 0; b < levels; b++) dst[b] = (uint16_t)hist[b];
+    }
+  }
+}

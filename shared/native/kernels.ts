@@ -1,0 +1,97 @@
+import { DrgradeError } from '../errors.js';
+import { kernelsWasmBase64 } from './kernelsWasmBinary.js';
+
+/**
+ * Driver of native/kernels.c (WebAssembly): the three-box Gaussian blur, the enhancement's masked background
+ * subtraction and the local-entropy window histograms. Every kernel is bit-identical to its TypeScript reference
+ * (boxBlurGaussianJs, enhanceWithBackgroundJs, localEntropyJs); the references stay as the specification and for
+ * inputs the module does not take. Single-threaded, synchronous; one instance per process, reused.
+ */
+
+interface KernelExports {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  k_reset(): void;
+  k_alloc(bytes: number): number;
+  k_box_blur(a: number, b: number, acc: number, w: number, h: number, radii: number, passes: number): void;
+  k_enhance(rgb: number, mask: number, w: number, h: number, radii: number, passes: number, gain: number, out: number, backgrounds: number, scratch: number, acc: number): void;
+  k_entropy_counts(data: number, q: number, w: number, h: number, lo: number, scale: number, levels: number, win: number, step: number, counts: number): void;
+}
+
+// lib.dom is not in this project's tsconfig; Node has WebAssembly as a global, this is the part used here.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+};
+
+/** Above this, the instance is dropped after the call so its memory (which can only grow) is given back. */
+const keepMemoryBytes = 256 * 1024 * 1024;
+
+let compiled: object | undefined;
+let cached: KernelExports | undefined;
+
+function instance(): KernelExports {
+  if (cached) return cached;
+  compiled ??= new WebAssembly.Module(Buffer.from(kernelsWasmBase64, 'base64'));
+  cached = new WebAssembly.Instance(compiled, {}).exports as KernelExports;
+  return cached;
+}
+
+/** Runs `body` with a fresh arena; `alloc` throws PIXEL_LIMIT_EXCEEDED when the 4 GiB memory cannot hold it. */
+function withArena<T>(what: string, body: (wasm: KernelExports, alloc: (bytes: number) => number) => T): T {
+  const wasm = instance();
+  wasm.k_reset();
+  const alloc = (bytes: number): number => {
+    const ptr = bytes < 0xffff0000 ? wasm.k_alloc(bytes) : 0;
+    if (ptr === 0) throw new DrgradeError('PIXEL_LIMIT_EXCEEDED', `Expected an image that fits the 4 GiB WebAssembly memory for ${what} but received a larger one`);
+    return ptr;
+  };
+  try {
+    return body(wasm, alloc);
+  } finally {
+    if (wasm.memory.buffer.byteLength > keepMemoryBytes) cached = undefined;
+  }
+}
+
+/** Box blur passes of the given radii (rows then columns each), as boxBlurGaussianJs. Returns a new array. */
+export function boxBlurWasm(data: Float32Array, w: number, h: number, radii: readonly number[]): Float32Array {
+  const n = w * h;
+  return withArena('the box blur', (wasm, alloc) => {
+    const a = alloc(n * 4), b = alloc(n * 4), acc = alloc(Math.max(1, w) * 8), r = alloc(radii.length * 4);
+    new Float32Array(wasm.memory.buffer, a, n).set(data);
+    new Int32Array(wasm.memory.buffer, r, radii.length).set(radii);
+    wasm.k_box_blur(a, b, acc, w, h, r, radii.length);
+    return new Float32Array(wasm.memory.buffer, a, n).slice();
+  });
+}
+
+/** The enhancement of enhanceWithBackgroundJs: enhanced RGB bytes and the three masked backgrounds. */
+export function enhanceWasm(rgb: Uint8Array, mask: Uint8Array, w: number, h: number, radii: readonly number[], gain: number): { enhanced: Uint8Array; background: Float32Array[] } {
+  const n = w * h;
+  return withArena('the enhancement', (wasm, alloc) => {
+    const rgbPtr = alloc(n * 3), maskPtr = alloc(n), out = alloc(n * 3), bg = alloc(n * 12), scratch = alloc(n * 8), acc = alloc(Math.max(1, w) * 8), r = alloc(radii.length * 4);
+    new Uint8Array(wasm.memory.buffer, rgbPtr, n * 3).set(rgb);
+    new Uint8Array(wasm.memory.buffer, maskPtr, n).set(mask);
+    new Int32Array(wasm.memory.buffer, r, radii.length).set(radii);
+    wasm.k_enhance(rgbPtr, maskPtr, w, h, r, radii.length, gain, out, bg, scratch, acc);
+    const buffer = wasm.memory.buffer;
+    return {
+      enhanced: new Uint8Array(buffer, out, n * 3).slice(),
+      background: [0, 1, 2].map((c) => new Float32Array(buffer, bg + c * n * 4, n).slice()),
+    };
+  });
+}
+
+/**
+ * Window histograms of localEntropyJs: for every grid point, `levels` counts (uint16, so the window may hold at
+ * most 65,535 pixels; levels at most 256).
+ */
+export function entropyCountsWasm(data: Float32Array, w: number, h: number, lo: number, scale: number, levels: number, win: number, step: number): Uint16Array {
+  const n = w * h;
+  const gw = Math.ceil(w / step), gh = Math.ceil(h / step);
+  return withArena('the local entropy', (wasm, alloc) => {
+    const d = alloc(n * 4), q = alloc(n), counts = alloc(gw * gh * levels * 2);
+    new Float32Array(wasm.memory.buffer, d, n).set(data);
+    wasm.k_entropy_counts(d, q, w, h, lo, scale, levels, win, step, counts);
+    return new Uint16Array(wasm.memory.buffer, counts, gw * gh * levels).slice();
+  });
+}
