@@ -180,16 +180,101 @@ EXPORT(k_entropy_counts) void k_entropy_counts(const float *data, uint8_t *q, in
   for (int gy = 0; gy < gh; gy++) {
     const int cy = gy * step;
     const int y0 = cy - half > 0 ? cy - half : 0, y1 = cy + half < h - 1 ? cy + half : h - 1;
+    const uint8_t *band = q + (long)y0 * w;
+    const int rows = y1 - y0 + 1;
+    /* The window slides along the row: columns that leave are subtracted, columns that enter are added. */
+    int wx0 = 0, wx1 = -1; /* columns now in hist: wx0..wx1 (empty) */
+    for (int b = 0; b < levels; b++) hist[b] = 0;
     for (int gx = 0; gx < gw; gx++) {
       const int cx = gx * step;
       const int x0 = cx - half > 0 ? cx - half : 0, x1 = cx + half < w - 1 ? cx + half : w - 1;
-      for (int b = 0; b < levels; b++) hist[b] = 0;
-      for (int y = y0; y <= y1; y++) {
-        const uint8_t *row = q + (long)y * w;
-        for (int x = x0; x <= x1; x++) hist[row[x]]++;
+      if (x0 > wx1) {
+        for (int b = 0; b < levels; b++) hist[b] = 0;
+        wx0 = x0;
+        wx1 = x0 - 1;
       }
+      for (; wx0 < x0; wx0++)
+        for (int y = 0; y < rows; y++) hist[band[(long)y * w + wx0]]--;
+      for (; wx1 < x1; wx1++)
+        for (int y = 0; y < rows; y++) hist[band[(long)y * w + wx1 + 1]]++;
       uint16_t *dst = counts + ((long)gy * gw + gx) * levels;
       for (int b = 0; b < levels; b++) dst[b] = (uint16_t)hist[b];
     }
   }
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Symmetry probability and local maxima: symmetryProbability.ts and localMaxima in detectLesions.ts, in three
+ * steps with the driver computing the percentile and the Tsallis threshold in between.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+/** Step 1: the largest value and the count inside the mask, then the 4096-bin (`fine_bins`) histogram over [0, max]. */
+EXPORT(k_sym_fine) double k_sym_fine(const float *map, const uint8_t *mask, long n, uint32_t *fine, int fine_bins, uint32_t *count_out) {
+  double max = 0;
+  uint32_t count = 0;
+  for (long i = 0; i < n; i++)
+    if (mask[i]) {
+      count++;
+      if ((double)map[i] > max) max = map[i];
+    }
+  for (int b = 0; b < fine_bins; b++) fine[b] = 0;
+  const double fine_scale = max > 0 ? (double)(fine_bins - 1) / max : 0;
+  for (long i = 0; i < n; i++)
+    if (mask[i]) {
+      const double v = map[i];
+      fine[v > 0 ? (int)__builtin_floor(v * fine_scale) : 0]++;
+    }
+  *count_out = count;
+  return max;
+}
+
+/** Step 2: the `bins`-bin histogram of map / top inside the mask (float64 counts, as the reference's Float64Array). */
+EXPORT(k_sym_hist) void k_sym_hist(const float *map, const uint8_t *mask, long n, double top, double *hist, int bins) {
+  for (int b = 0; b < bins; b++) hist[b] = 0;
+  for (long i = 0; i < n; i++)
+    if (mask[i]) {
+      const double f = __builtin_floor(((double)map[i] / top) * bins);
+      const double k = f < 0 ? 0 : f; /* Math.max(0, ...) */
+      hist[k < bins - 1 ? (int)k : bins - 1]++;
+    }
+}
+
+/**
+ * Step 3: the probability map (float32) and the local maxima of `map` with probability >= min_score (8-neighbour
+ * maxima, plateaus kept once at their first pixel in raster order), at least `border` pixels from the edges.
+ * Writes up to `capacity` maxima as (index, ...) into `found` in raster order; returns how many there were.
+ */
+EXPORT(k_sym_prob_maxima) long k_sym_prob_maxima(const float *map, const uint8_t *mask, int w, int h, double threshold, double top, float *prob,
+                                               double min_score, int border, int32_t *found, long capacity) {
+  const long n = (long)w * h;
+  const double above = 0.5 / (top - threshold > 1e-9 ? top - threshold : 1e-9);
+  const double below = 0.5 / threshold;
+  for (long i = 0; i < n; i++) {
+    if (!mask[i]) {
+      prob[i] = 0;
+      continue;
+    }
+    const double v = map[i];
+    if (v <= threshold) {
+      prob[i] = (float)(below * (v > 0 ? v : 0));
+    } else {
+      const double p = 0.5 + above * (v - threshold);
+      prob[i] = (float)(p < 1 ? p : 1);
+    }
+  }
+  long count = 0;
+  for (int y = border; y < h - border; y++) {
+    for (int x = border; x < w - border; x++) {
+      const long i = (long)y * w + x;
+      const float v = map[i];
+      if (!mask[i] || (double)prob[i] < min_score || v <= 0) continue;
+      if (v < map[i - 1] || v < map[i + 1] || v < map[i - w] || v < map[i + w] || v < map[i - w - 1] || v < map[i - w + 1] ||
+          v < map[i + w - 1] || v < map[i + w + 1])
+        continue;
+      if (v == map[i - 1] || v == map[i - w] || v == map[i - w - 1] || v == map[i - w + 1]) continue;
+      if (count < capacity) found[count] = (int32_t)i;
+      count++;
+    }
+  }
+  return count;
 }

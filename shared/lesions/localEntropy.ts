@@ -38,6 +38,7 @@ export function localEntropy(image: FloatImage, options: LocalEntropyOptions = {
   const gw = Math.ceil(w / step), gh = Math.ceil(h / step);
   const out = new Float32Array(gw * gh);
   const half = win >> 1;
+  // p·log2(p) for every count, one table per window size (interior windows all share one).
   const terms = new Map<number, Float64Array>();
   const termsFor = (total: number): Float64Array => {
     let t = terms.get(total);
@@ -48,15 +49,19 @@ export function localEntropy(image: FloatImage, options: LocalEntropyOptions = {
     }
     return t;
   };
+  const cols = new Int32Array(gw);
+  for (let gx = 0; gx < gw; gx++) cols[gx] = Math.min(w - 1, gx * step + half) - Math.max(0, gx * step - half) + 1;
   for (let gy = 0; gy < gh; gy++) {
     const cy = gy * step;
     const rows = Math.min(h - 1, cy + half) - Math.max(0, cy - half) + 1;
+    let lastCols = -1;
+    let t = termsFor(rows);
     for (let gx = 0; gx < gw; gx++) {
-      const cx = gx * step;
-      const t = termsFor(rows * (Math.min(w - 1, cx + half) - Math.max(0, cx - half) + 1));
-      const base = (gy * gw + gx) * levels;
+      if (cols[gx] !== lastCols) { lastCols = cols[gx]!; t = termsFor(rows * lastCols); }
+      let base = (gy * gw + gx) * levels;
+      const end = base + levels;
       let e = 0;
-      for (let b = 0; b < levels; b++) { const c = counts[base + b]!; if (c) e -= t[c]!; }
+      for (; base < end; base++) { const c = counts[base]!; if (c !== 0) e -= t[c]!; }
       out[gy * gw + gx] = e;
     }
   }

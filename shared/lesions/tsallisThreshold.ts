@@ -22,6 +22,10 @@ export function tsallisThreshold(histogram: ArrayLike<number>, options: TsallisT
   if (total <= 0) return -1;
   const p = new Float64Array(bins);
   for (let i = 0; i < bins; i++) p[i] = histogram[i]! / total;
+  // Σ_A (p_i / P_A)^q = (Σ_A p_i^q) / P_A^q: prefix sums of p_i^q make the search linear instead of quadratic.
+  const powA = new Float64Array(bins);
+  for (let i = 0, acc = 0; i < bins; i++) { if (p[i]! > 0) acc += Math.pow(p[i]!, q); powA[i] = acc; }
+  const powAll = powA[bins - 1]!;
   let best = -Infinity;
   let bestT = -1;
   let pa = 0;
@@ -29,9 +33,8 @@ export function tsallisThreshold(histogram: ArrayLike<number>, options: TsallisT
     pa += p[t]!;
     const pb = 1 - pa;
     if (pa <= 1e-12 || pb <= 1e-12) continue;
-    let sa = 0, sb = 0;
-    for (let i = 0; i <= t; i++) if (p[i]! > 0) sa += Math.pow(p[i]! / pa, q);
-    for (let i = t + 1; i < bins; i++) if (p[i]! > 0) sb += Math.pow(p[i]! / pb, q);
+    const sa = powA[t]! / Math.pow(pa, q);
+    const sb = (powAll - powA[t]!) / Math.pow(pb, q);
     const entA = (1 - sa) / (q - 1);
     const entB = (1 - sb) / (q - 1);
     const score = entA + entB + (1 - q) * entA * entB;

@@ -15,6 +15,9 @@ interface KernelExports {
   k_box_blur(a: number, b: number, acc: number, w: number, h: number, radii: number, passes: number): void;
   k_enhance(rgb: number, mask: number, w: number, h: number, radii: number, passes: number, gain: number, out: number, backgrounds: number, scratch: number, acc: number): void;
   k_entropy_counts(data: number, q: number, w: number, h: number, lo: number, scale: number, levels: number, win: number, step: number, counts: number): void;
+  k_sym_fine(map: number, mask: number, n: number, fine: number, fineBins: number, countOut: number): number;
+  k_sym_hist(map: number, mask: number, n: number, top: number, hist: number, bins: number): void;
+  k_sym_prob_maxima(map: number, mask: number, w: number, h: number, threshold: number, top: number, prob: number, minScore: number, border: number, found: number, capacity: number): number;
 }
 
 // lib.dom is not in this project's tsconfig; Node has WebAssembly as a global, this is the part used here.
@@ -93,5 +96,47 @@ export function entropyCountsWasm(data: Float32Array, w: number, h: number, lo: 
     new Float32Array(wasm.memory.buffer, d, n).set(data);
     wasm.k_entropy_counts(d, q, w, h, lo, scale, levels, win, step, counts);
     return new Uint16Array(wasm.memory.buffer, counts, gw * gh * levels).slice();
+  });
+}
+
+/** The steps of the symmetry probability that stay in TypeScript (they need the reference's helpers). */
+export interface SymmetrySteps {
+  /** From the fine histogram over [0, max] of the values inside the mask: the value that maps to probability 1. */
+  top(fine: Uint32Array, count: number, max: number, fineScale: number): number;
+  /** From the histogram of value / top inside the mask: the value that maps to probability 0.5. */
+  threshold(hist: Float64Array, top: number): number;
+}
+
+/**
+ * symmetryProbability followed by localMaxima (shared/lesions/symmetryProbability.ts), without the probability
+ * map leaving WebAssembly: returns the threshold and the maxima's pixel indices in raster order with their
+ * probabilities.
+ */
+export function symmetryMaximaWasm(
+  map: Float32Array, mask: Uint8Array, w: number, h: number, fineBins: number, bins: number, minScore: number, border: number, steps: SymmetrySteps,
+): { threshold: number; indices: Int32Array; probabilities: Float32Array } {
+  const n = w * h;
+  return withArena('the symmetry probability', (wasm, alloc) => {
+    const mapPtr = alloc(n * 4), maskPtr = alloc(n), fine = alloc(fineBins * 4), countPtr = alloc(4), hist = alloc(bins * 8), prob = alloc(n * 4);
+    new Float32Array(wasm.memory.buffer, mapPtr, n).set(map);
+    new Uint8Array(wasm.memory.buffer, maskPtr, n).set(mask);
+    const max = wasm.k_sym_fine(mapPtr, maskPtr, n, fine, fineBins, countPtr);
+    const count = new Uint32Array(wasm.memory.buffer, countPtr, 1)[0]!;
+    const top = steps.top(new Uint32Array(wasm.memory.buffer, fine, fineBins).slice(), count, max, max > 0 ? (fineBins - 1) / max : 0);
+    wasm.k_sym_hist(mapPtr, maskPtr, n, top, hist, bins);
+    const threshold = steps.threshold(new Float64Array(wasm.memory.buffer, hist, bins).slice(), top);
+    let capacity = 4096;
+    for (;;) {
+      const found = alloc(capacity * 4);
+      const total = wasm.k_sym_prob_maxima(mapPtr, maskPtr, w, h, threshold, top, prob, minScore, border, found, capacity);
+      if (total <= capacity) {
+        const indices = new Int32Array(wasm.memory.buffer, found, total).slice();
+        const all = new Float32Array(wasm.memory.buffer, prob, n);
+        const probabilities = new Float32Array(total);
+        for (let k = 0; k < total; k++) probabilities[k] = all[indices[k]!]!;
+        return { threshold, indices, probabilities };
+      }
+      capacity = total;
+    }
   });
 }
