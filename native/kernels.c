@@ -12,6 +12,7 @@
  * at the start of every call.
  */
 #include <stdint.h>
+#include <wasm_simd128.h>
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
@@ -240,41 +241,94 @@ EXPORT(k_sym_hist) void k_sym_hist(const float *map, const uint8_t *mask, long n
 }
 
 /**
- * Step 3: the probability map (float32) and the local maxima of `map` with probability >= min_score (8-neighbour
- * maxima, plateaus kept once at their first pixel in raster order), at least `border` pixels from the edges.
- * Writes up to `capacity` maxima as (index, ...) into `found` in raster order; returns how many there were.
+ * Step 3: the local maxima of `map` whose probability (the float32 value the reference's probability map holds) is
+ * at least min_score: 8-neighbour maxima, plateaus kept once at their first pixel in raster order, at least
+ * `border` pixels from the edges. Writes up to `capacity` pixel indices into `found` and their probabilities into
+ * `probs`, in raster order; returns how many maxima there were. The probability is computed only where needed:
+ * the reference's conditions are all required, so their order does not change the result.
  */
-EXPORT(k_sym_prob_maxima) long k_sym_prob_maxima(const float *map, const uint8_t *mask, int w, int h, double threshold, double top, float *prob,
-                                               double min_score, int border, int32_t *found, long capacity) {
-  const long n = (long)w * h;
+EXPORT(k_sym_maxima) long k_sym_maxima(const float *map, const uint8_t *mask, int w, int h, double threshold, double top, double min_score, int border,
+                                       int32_t *found, float *probs, long capacity) {
   const double above = 0.5 / (top - threshold > 1e-9 ? top - threshold : 1e-9);
   const double below = 0.5 / threshold;
-  for (long i = 0; i < n; i++) {
-    if (!mask[i]) {
-      prob[i] = 0;
-      continue;
-    }
-    const double v = map[i];
-    if (v <= threshold) {
-      prob[i] = (float)(below * (v > 0 ? v : 0));
-    } else {
-      const double p = 0.5 + above * (v - threshold);
-      prob[i] = (float)(p < 1 ? p : 1);
-    }
-  }
   long count = 0;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
   for (int y = border; y < h - border; y++) {
     for (int x = border; x < w - border; x++) {
       const long i = (long)y * w + x;
+      /* Four pixels at a time: skip them all when none can be a maximum (the usual case). */
+      if (x + 4 <= w - border) {
+        const float *p = map + i;
+        const v128_t c = wasm_v128_load(p);
+        v128_t bad = wasm_f32x4_le(c, zero);
+        bad = wasm_v128_or(bad, wasm_f32x4_lt(c, wasm_v128_load(p - 1)));
+        bad = wasm_v128_or(bad, wasm_f32x4_lt(c, wasm_v128_load(p + 1)));
+        bad = wasm_v128_or(bad, wasm_f32x4_lt(c, wasm_v128_load(p - w)));
+        bad = wasm_v128_or(bad, wasm_f32x4_lt(c, wasm_v128_load(p + w)));
+        bad = wasm_v128_or(bad, wasm_f32x4_lt(c, wasm_v128_load(p - w - 1)));
+        bad = wasm_v128_or(bad, wasm_f32x4_lt(c, wasm_v128_load(p - w + 1)));
+        bad = wasm_v128_or(bad, wasm_f32x4_lt(c, wasm_v128_load(p + w - 1)));
+        bad = wasm_v128_or(bad, wasm_f32x4_lt(c, wasm_v128_load(p + w + 1)));
+        if (wasm_i32x4_all_true(bad)) {
+          x += 3;
+          continue;
+        }
+      }
       const float v = map[i];
-      if (!mask[i] || (double)prob[i] < min_score || v <= 0) continue;
+      if (v <= 0 || !mask[i]) continue;
       if (v < map[i - 1] || v < map[i + 1] || v < map[i - w] || v < map[i + w] || v < map[i - w - 1] || v < map[i - w + 1] ||
           v < map[i + w - 1] || v < map[i + w + 1])
         continue;
       if (v == map[i - 1] || v == map[i - w] || v == map[i - w - 1] || v == map[i - w + 1]) continue;
-      if (count < capacity) found[count] = (int32_t)i;
+      const double dv = v;
+      float p;
+      if (dv <= threshold) {
+        p = (float)(below * dv);
+      } else {
+        const double q = 0.5 + above * (dv - threshold);
+        p = (float)(q < 1 ? q : 1);
+      }
+      if ((double)p < min_score) continue;
+      if (count < capacity) {
+        found[count] = (int32_t)i;
+        probs[count] = p;
+      }
       count++;
     }
   }
   return count;
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Landmark downsampling: downsample of findLandmarks.ts (f x f blocks: luminance 0.25 R + 0.65 G + 0.1 B, red,
+ * and the mask's majority), each block summed row-major in float64.
+ * ------------------------------------------------------------------------------------------------------------- */
+
+EXPORT(k_landmark_downsample) void k_landmark_downsample(const uint8_t *rgb, const uint8_t *mask, int W, int w, int h, int f, float *lum, float *red,
+                                                         uint8_t *m, double *sums) {
+  double *sl = sums, *sr = sums + w, *sm = sums + 2 * (long)w;
+  const double k = (double)f * f;
+  for (int y = 0; y < h; y++) {
+    for (int x = 0; x < w; x++) sl[x] = sr[x] = sm[x] = 0;
+    for (int yy = 0; yy < f; yy++) {
+      const long row = (long)(y * f + yy) * W;
+      for (int x = 0; x < w; x++) {
+        double l = sl[x], r = sr[x], s = sm[x];
+        long i = row + (long)x * f;
+        for (int xx = 0; xx < f; xx++, i++) {
+          l += 0.25 * rgb[i * 3] + 0.65 * rgb[i * 3 + 1] + 0.1 * rgb[i * 3 + 2];
+          r += rgb[i * 3];
+          s += mask[i];
+        }
+        sl[x] = l;
+        sr[x] = r;
+        sm[x] = s;
+      }
+    }
+    for (int x = 0; x < w; x++) {
+      lum[(long)y * w + x] = (float)(sl[x] / k);
+      red[(long)y * w + x] = (float)(sr[x] / k);
+      m[(long)y * w + x] = sm[x] * 2 > k ? 1 : 0;
+    }
+  }
 }

@@ -15,9 +15,10 @@ interface KernelExports {
   k_box_blur(a: number, b: number, acc: number, w: number, h: number, radii: number, passes: number): void;
   k_enhance(rgb: number, mask: number, w: number, h: number, radii: number, passes: number, gain: number, out: number, backgrounds: number, scratch: number, acc: number): void;
   k_entropy_counts(data: number, q: number, w: number, h: number, lo: number, scale: number, levels: number, win: number, step: number, counts: number): void;
+  k_landmark_downsample(rgb: number, mask: number, W: number, w: number, h: number, f: number, lum: number, red: number, m: number, sums: number): void;
   k_sym_fine(map: number, mask: number, n: number, fine: number, fineBins: number, countOut: number): number;
   k_sym_hist(map: number, mask: number, n: number, top: number, hist: number, bins: number): void;
-  k_sym_prob_maxima(map: number, mask: number, w: number, h: number, threshold: number, top: number, prob: number, minScore: number, border: number, found: number, capacity: number): number;
+  k_sym_maxima(map: number, mask: number, w: number, h: number, threshold: number, top: number, minScore: number, border: number, found: number, probs: number, capacity: number): number;
 }
 
 // lib.dom is not in this project's tsconfig; Node has WebAssembly as a global, this is the part used here.
@@ -117,7 +118,7 @@ export function symmetryMaximaWasm(
 ): { threshold: number; indices: Int32Array; probabilities: Float32Array } {
   const n = w * h;
   return withArena('the symmetry probability', (wasm, alloc) => {
-    const mapPtr = alloc(n * 4), maskPtr = alloc(n), fine = alloc(fineBins * 4), countPtr = alloc(4), hist = alloc(bins * 8), prob = alloc(n * 4);
+    const mapPtr = alloc(n * 4), maskPtr = alloc(n), fine = alloc(fineBins * 4), countPtr = alloc(4), hist = alloc(bins * 8);
     new Float32Array(wasm.memory.buffer, mapPtr, n).set(map);
     new Uint8Array(wasm.memory.buffer, maskPtr, n).set(mask);
     const max = wasm.k_sym_fine(mapPtr, maskPtr, n, fine, fineBins, countPtr);
@@ -125,18 +126,27 @@ export function symmetryMaximaWasm(
     const top = steps.top(new Uint32Array(wasm.memory.buffer, fine, fineBins).slice(), count, max, max > 0 ? (fineBins - 1) / max : 0);
     wasm.k_sym_hist(mapPtr, maskPtr, n, top, hist, bins);
     const threshold = steps.threshold(new Float64Array(wasm.memory.buffer, hist, bins).slice(), top);
-    let capacity = 4096;
+    let capacity = 16384;
     for (;;) {
-      const found = alloc(capacity * 4);
-      const total = wasm.k_sym_prob_maxima(mapPtr, maskPtr, w, h, threshold, top, prob, minScore, border, found, capacity);
+      const found = alloc(capacity * 4), probs = alloc(capacity * 4);
+      const total = wasm.k_sym_maxima(mapPtr, maskPtr, w, h, threshold, top, minScore, border, found, probs, capacity);
       if (total <= capacity) {
-        const indices = new Int32Array(wasm.memory.buffer, found, total).slice();
-        const all = new Float32Array(wasm.memory.buffer, prob, n);
-        const probabilities = new Float32Array(total);
-        for (let k = 0; k < total; k++) probabilities[k] = all[indices[k]!]!;
-        return { threshold, indices, probabilities };
+        return { threshold, indices: new Int32Array(wasm.memory.buffer, found, total).slice(), probabilities: new Float32Array(wasm.memory.buffer, probs, total).slice() };
       }
       capacity = total;
     }
+  });
+}
+
+/** downsample of findLandmarks.ts: f × f block means of luminance and red, and the mask's majority, of a W-wide image. */
+export function landmarkDownsampleWasm(rgb: Uint8Array, mask: Uint8Array, W: number, H: number, f: number): { lum: Float32Array; red: Float32Array; mask: Uint8Array } {
+  const w = Math.floor(W / f), h = Math.floor(H / f), n = w * h;
+  return withArena('the landmark downsampling', (wasm, alloc) => {
+    const rgbPtr = alloc(W * H * 3), maskPtr = alloc(W * H), lum = alloc(n * 4), red = alloc(n * 4), m = alloc(n), sums = alloc(Math.max(1, w) * 24);
+    new Uint8Array(wasm.memory.buffer, rgbPtr, W * H * 3).set(rgb);
+    new Uint8Array(wasm.memory.buffer, maskPtr, W * H).set(mask);
+    wasm.k_landmark_downsample(rgbPtr, maskPtr, W, w, h, f, lum, red, m, sums);
+    const buffer = wasm.memory.buffer;
+    return { lum: new Float32Array(buffer, lum, n).slice(), red: new Float32Array(buffer, red, n).slice(), mask: new Uint8Array(buffer, m, n).slice() };
   });
 }

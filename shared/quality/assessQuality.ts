@@ -61,14 +61,7 @@ export function assessQuality(input: QualityInput, options: QualityOptions = {})
   const { image, mask } = input;
   const { width: w, height: h, data } = image;
   const n = w * h;
-  let count = 0, sumY = 0, sumR = 0, sumG = 0, sumB = 0, saturated = 0;
-  for (let i = 0; i < n; i++) {
-    if (!mask.data[i]) continue;
-    const r = data[i * 3]!, g = data[i * 3 + 1]!, b = data[i * 3 + 2]!;
-    count++; sumR += r; sumG += g; sumB += b;
-    sumY += 0.299 * r + 0.587 * g + 0.114 * b;
-    if (r >= 250 && g >= 250) saturated++;
-  }
+  const { count, sumY, sumR, sumG, sumB, saturated } = channelSums(data, mask.data, n);
   const meanY = count ? sumY / count : 0;
   const meanR = count ? sumR / count : 0, meanG = count ? sumG / count : 0, meanB = count ? sumB / count : 0;
   metrics.meanLuminance = round(meanY);
@@ -99,17 +92,10 @@ export function assessQuality(input: QualityInput, options: QualityOptions = {})
   else if (satFrac > maxSat / 4) exposureScore *= 0.8;
 
   // Illumination: smooth background of the green channel over the central 80 % of the FOV.
-  const green = new Float32Array(n);
-  const m = new Float32Array(n);
-  for (let i = 0; i < n; i++) { if (mask.data[i]) { green[i] = data[i * 3 + 1]!; m[i] = 1; } }
   // The background is smooth (σ = w/16), so it is computed on a 4× smaller grid and sampled at the nearest cell.
   const f = 4;
   const sw = Math.ceil(w / f), sh = Math.ceil(h / f);
-  const gSmall = new Float32Array(sw * sh), mSmall = new Float32Array(sw * sh);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const i = y * w + x, j = ((y / f) | 0) * sw + ((x / f) | 0);
-    gSmall[j]! += green[i]!; mSmall[j]! += m[i]!;
-  }
+  const { gSmall, mSmall } = greenCells(data, mask.data, w, h, f, sw, sh);
   const bgSmall = boxBlurGaussian({ width: sw, height: sh, data: gSmall }, w / 16 / f).data;
   const mbSmall = boxBlurGaussian({ width: sw, height: sh, data: mSmall }, w / 16 / f).data;
   const cell = (i: number) => (((i / w) | 0) / f | 0) * sw + (((i % w) / f) | 0);
@@ -134,18 +120,7 @@ export function assessQuality(input: QualityInput, options: QualityOptions = {})
 
   // Focus: mean |Laplacian| of the background-normalised green channel (scale-free across cameras because the
   // image is normalised to a fixed retina diameter first).
-  let lapSum = 0, lapCount = 0;
-  for (let y = 2; y < h - 2; y += 2) {
-    for (let x = 2; x < w - 2; x += 2) {
-      const i = y * w + x;
-      if (!mask.data[i] || !mask.data[i - 2] || !mask.data[i + 2] || !mask.data[i - 2 * w] || !mask.data[i + 2 * w]) continue;
-      const norm = 100 / Math.max(8, bg.at(i) / Math.max(1e-3, mb.at(i)));
-      const lap = 4 * green[i]! - green[i - 1]! - green[i + 1]! - green[i - w]! - green[i + w]!;
-      lapSum += Math.abs(lap) * norm;
-      lapCount++;
-    }
-  }
-  const sharpness = lapCount ? lapSum / lapCount : 0;
+  const sharpness = meanNormalisedLaplacian(data, mask.data, w, h, f, sw, bgSmall, mbSmall);
   metrics.sharpness = round(sharpness);
   const minSharp = options.minSharpness ?? 1.1;
   let focusScore = 1;
@@ -154,6 +129,59 @@ export function assessQuality(input: QualityInput, options: QualityOptions = {})
 
   const score = fundusScore * fovScore * exposureScore * illumScore * focusScore;
   return finish(score, reasons, blocking, metrics);
+}
+
+/** Pixel count and channel sums inside the mask, luminance sum and saturated (R and G ≥ 250) count. */
+function channelSums(data: Uint8Array, md: Uint8Array, n: number): { count: number; sumY: number; sumR: number; sumG: number; sumB: number; saturated: number } {
+  let count = 0, sumY = 0, sumR = 0, sumG = 0, sumB = 0, saturated = 0;
+  for (let i = 0; i < n; i++) {
+    if (!md[i]) continue;
+    const r = data[i * 3]!, g = data[i * 3 + 1]!, b = data[i * 3 + 2]!;
+    count++; sumR += r; sumG += g; sumB += b;
+    sumY += 0.299 * r + 0.587 * g + 0.114 * b;
+    if (r >= 250 && g >= 250) saturated++;
+  }
+  return { count, sumY, sumR, sumG, sumB, saturated };
+}
+
+/** Sums of the masked green channel and of the mask over f × f cells (float32 sums in raster order). */
+function greenCells(data: Uint8Array, md: Uint8Array, w: number, h: number, f: number, sw: number, sh: number): { gSmall: Float32Array; mSmall: Float32Array } {
+  const gSmall = new Float32Array(sw * sh), mSmall = new Float32Array(sw * sh);
+  for (let y = 0; y < h; y++) {
+    const cellRow = ((y / f) | 0) * sw;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!md[i]) continue; // adds of 0 leave a non-negative float32 sum unchanged
+      const j = cellRow + ((x / f) | 0);
+      gSmall[j]! += data[i * 3 + 1]!; mSmall[j]! += 1;
+    }
+  }
+  return { gSmall, mSmall };
+}
+
+/**
+ * Mean |4-neighbour Laplacian| of the masked green channel on every second pixel whose neighbours two pixels away
+ * are inside, each normalised by 100 / its local background (the cell's blurred green over blurred mask, at least 8).
+ */
+function meanNormalisedLaplacian(data: Uint8Array, md: Uint8Array, w: number, h: number, f: number, sw: number, bgSmall: Float32Array, mbSmall: Float32Array): number {
+  let lapSum = 0, lapCount = 0;
+  for (let y = 2; y < h - 2; y += 2) {
+    const cellRow = ((y / f) | 0) * sw;
+    for (let x = 2; x < w - 2; x += 2) {
+      const i = y * w + x;
+      if (!md[i] || !md[i - 2] || !md[i + 2] || !md[i - 2 * w] || !md[i + 2 * w]) continue;
+      const j = cellRow + ((x / f) | 0);
+      const norm = 100 / Math.max(8, bgSmall[j]! / Math.max(1e-3, mbSmall[j]!));
+      // The centre is inside; a neighbour one pixel away may not be, and counts as 0 there.
+      const c = data[i * 3 + 1]!;
+      const l = md[i - 1] ? data[(i - 1) * 3 + 1]! : 0, r = md[i + 1] ? data[(i + 1) * 3 + 1]! : 0;
+      const u = md[i - w] ? data[(i - w) * 3 + 1]! : 0, d = md[i + w] ? data[(i + w) * 3 + 1]! : 0;
+      const lap = 4 * c - l - r - u - d;
+      lapSum += Math.abs(lap) * norm;
+      lapCount++;
+    }
+  }
+  return lapCount ? lapSum / lapCount : 0;
 }
 
 function finish(score: number, reasons: QualityReason[], blocking: Set<QualityReason>, metrics: Record<string, number>): Quality {

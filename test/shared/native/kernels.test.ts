@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { enhanceWithBackground, enhanceWithBackgroundJs } from '../../../shared/enhance/enhanceContrast.js';
 import { boxBlurGaussian, boxBlurGaussianJs } from '../../../shared/filters/boxBlur.js';
 import type { FloatImage, MaskImage, RgbImage } from '../../../shared/image/RgbImage.js';
+import { downsampleJs } from '../../../shared/landmarks/findLandmarks.js';
+import { frst } from '../../../shared/lesions/frst.js';
 import { localEntropy, localEntropyJs } from '../../../shared/lesions/localEntropy.js';
+import { symmetryMaxima } from '../../../shared/lesions/symmetryProbability.js';
+import { landmarkDownsampleWasm } from '../../../shared/native/kernels.js';
 
 /**
  * The WebAssembly kernels (native/kernels.c) against their TypeScript references: exactly equal, element for
@@ -81,5 +85,40 @@ describe('WebAssembly kernels', () => {
       expect([wasm.width, wasm.height, wasm.step]).toEqual([js.width, js.height, js.step]);
       expect(firstDifference(wasm.data, js.data), JSON.stringify(options)).toBe(-1);
     }
+  });
+
+  it('landmark downsampling equals the reference bit for bit', () => {
+    const image = rgbImage(262, 199, 5);
+    const mask = discMask(262, 199, 130, 100, 95);
+    for (const f of [1, 3, 4]) {
+      const wasm = landmarkDownsampleWasm(image.data, mask.data, image.width, image.height, f);
+      const js = downsampleJs(image, mask, f);
+      expect(firstDifference(wasm.lum, js.lum.data), `f ${f}: lum`).toBe(-1);
+      expect(firstDifference(wasm.red, js.red.data), `f ${f}: red`).toBe(-1);
+      expect(firstDifference(wasm.mask, js.mask), `f ${f}: mask`).toBe(-1);
+    }
+  });
+
+  it('symmetry maxima: WebAssembly and TypeScript give the same threshold and the same maxima in the same order', () => {
+    const rnd = lcg(3);
+    const w = 211, h = 173;
+    const data = new Float32Array(w * h);
+    for (let i = 0; i < data.length; i++) data[i] = 100 + 12 * rnd();
+    // Dark and bright blobs, and a plateau (equal values) that must count once.
+    for (const [cx, cy, r, d] of [[40, 40, 3, -30], [120, 90, 5, -20], [170, 140, 2, 25], [60, 130, 4, 30]] as const) {
+      for (let y = cy - r; y <= cy + r; y++) for (let x = cx - r; x <= cx + r; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) data[y * w + x] = 100 + d;
+    }
+    const mask = discMask(w, h, 105, 86, 84);
+    const maps = frst({ width: w, height: h, data }, { radii: [1, 2, 3, 4, 5], voteMask: mask });
+    const plateau = { width: w, height: h, data: new Float32Array(w * h).fill(1) };
+    for (const map of [maps.dark!, maps.bright!, plateau]) {
+      for (const minScore of [0, 0.25, 0.5]) {
+        const wasm = symmetryMaxima(map, mask, minScore, 6);
+        const js = symmetryMaxima(map, mask, minScore, 6, { implementation: 'js' });
+        expect(wasm.threshold).toBe(js.threshold);
+        expect(wasm.maxima).toEqual(js.maxima);
+      }
+    }
+    expect(symmetryMaxima(maps.dark!, mask, 0.5, 6).maxima.length).toBeGreaterThan(0);
   });
 });
