@@ -4,7 +4,7 @@ import { findFieldOfView } from '../fov/findFieldOfView.js';
 import { fovMask } from '../fov/fovMask.js';
 import { decodeImage, type DecodeLimits } from '../image/decodeImage.js';
 import { createRgbImage, type FloatImage, type MaskImage, type RgbImage } from '../image/RgbImage.js';
-import { findLandmarks } from '../landmarks/findLandmarks.js';
+import { findLandmarks, type FindLandmarksOptions } from '../landmarks/findLandmarks.js';
 import { detectLesions, type DetectLesionsOptions } from '../lesions/detectLesions.js';
 import { assessQuality } from '../quality/assessQuality.js';
 import type { AnalysisResult, Landmarks, Lesion, NormalisationTransform } from './AnalysisResult.js';
@@ -21,6 +21,8 @@ export interface AnalyzeOptions extends DecodeLimits {
   retinaDiameterPx?: number;
   /** Keep lesion candidates within this many disc diameters of the fovea; `null` = whole retina. @default 2 */
   maculaDiscDiameters?: number | null;
+  /** Advanced landmark options (priors; see FindLandmarksOptions). */
+  landmarks?: Omit<FindLandmarksOptions, 'fovDiameterPx'>;
   /** Advanced lesion-detector options. */
   lesions?: Omit<DetectLesionsOptions, 'scale' | 'disc' | 'fovea' | 'maculaDiscDiameters'>;
   /** Skip drawing the annotated image (evaluation runs). @default false */
@@ -93,7 +95,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   const { enhanced, background } = enhanceWithBackground(normalised, mask, { sigmaPx: side / 30 });
   lap('enhance');
 
-  const found = findLandmarks(normalised, mask, { fovDiameterPx: D });
+  const found = findLandmarks(normalised, mask, { ...options.landmarks, fovDiameterPx: D });
   const disc = found.disc;
   const fovea = found.fovea;
   const landmarks: Landmarks = {

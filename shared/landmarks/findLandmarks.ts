@@ -14,6 +14,33 @@ export interface FindLandmarksOptions {
   fovDiameterPx: number;
   /** Disc diameter as a fraction of the FOV diameter (IDRiD median: 520 / 3416 px). @default 0.152 */
   discToFovRatio?: number;
+  /**
+   * Weight of the disc-position prior of macula-centred photographs (the usual DR screening field, and IDRiD's):
+   * on the 413 IDRiD training photographs the disc centre lies 0.60 ± 0.11 FOV radii left or right of the FOV
+   * centre and −0.02 ± 0.105 radii above or below it. Each disc candidate loses `weight` × min(8, ½ z_x² + ½ z_y²).
+   * On those photographs the right disc was among the four candidates in 411 of 413; the prior raised the right
+   * choice from 396 to 406 (weights 0.5 to 1 all gave 406-407). 0 turns it off (e.g. disc-centred photographs).
+   * @default 0.5
+   */
+  discPositionPriorWeight?: number;
+  /** The fovea's position relative to the disc (tuning; defaults measured on IDRiD training labels). */
+  foveaPrior?: Partial<FoveaPrior>;
+  /**
+   * Brightness (relative to the local background, 1 = background) at which the fovea map clips: exudates around
+   * the fovea would otherwise lift the macula's darkness. On the IDRiD training photographs, clipping at 0.95
+   * (with the tighter fovea prior) cut the fovea misses from 23 to 12 of 413. @default 0.95
+   */
+  foveaBrightClip?: number;
+}
+
+/** Fovea prior: distance from the disc centre in disc diameters and slope (dy / |dx|, image y down), with spreads. */
+export interface FoveaPrior {
+  readonly distance: number;
+  readonly distanceSd: number;
+  readonly slope: number;
+  readonly slopeSd: number;
+  /** Weight of ½ z_d² + ½ z_s² in the fovea score. */
+  readonly weight: number;
 }
 
 /** Landmarks in normalised-image pixels. */
@@ -92,11 +119,17 @@ export function findLandmarks(image: RgbImage, mask: MaskImage, options: FindLan
   if (peaks.length === 0) return { disc: null, fovea: null };
 
   // Fovea map: darkest smoothed spot (luminance and red).
-  const dark = masedBlur(rel, discR * 0.6);
+  const clipAt = options.foveaBrightClip ?? 0.95;
+  const relClipped = new Float32Array(n);
+  for (let i = 0; i < n; i++) relClipped[i] = Math.min(clipAt, rel[i]!);
+  const dark = masedBlur(relClipped, discR * 0.6);
   const redMasked = new Float32Array(n);
   for (let i = 0; i < n; i++) if (m[i]) redMasked[i] = red[i]!;
   const redS = masedBlur(redMasked, discR * 0.6);
   const zd = zScore(dark, m), zr = zScore(redS, m);
+  // Anatomical priors measured on the 413 IDRiD training labels (from the detected disc, where it was right):
+  // 2.52 ± 0.17 disc diameters away, slope 0.13 ± 0.08 (below the disc's height).
+  const fp: FoveaPrior = { distance: 2.52, distanceSd: 0.17, slope: 0.13, slopeSd: 0.08, weight: 1, ...options.foveaPrior };
   const findFovea = (bx: number, by: number) => {
     const towardsCentre = Math.sign(cx - bx) || 1;
     let fBest = Infinity, fx = -1, fy = -1;
@@ -109,19 +142,22 @@ export function findLandmarks(image: RgbImage, mask: MaskImage, options: FindLan
       if (slope < -0.6 || slope > 0.8) continue;
       const d = Math.hypot(dx, dy) / discD;
       if (d < 1.7 || d > 3.4) continue;
-      // Anatomical priors measured on IDRiD training labels: 2.53 ± 0.16 disc diameters away, slope 0.12 below.
-      const prior = 0.5 * ((d - 2.53) / 0.25) ** 2 + 0.5 * ((slope - 0.12) / 0.2) ** 2;
+      const prior = 0.5 * ((d - fp.distance) / fp.distanceSd) ** 2 + 0.5 * ((slope - fp.slope) / fp.slopeSd) ** 2;
       // The fovea is avascular: penalise local contrast (haemorrhages and vessels are dark but contrasted).
       const centre = ((x - cx) ** 2 + (y - cy) ** 2) / (fovD / 2) ** 2;
-      const s = zd[i]! + 0.5 * zr[i]! + 0.4 * zc[i]! + 0.5 * prior + 1.5 * centre;
+      const s = zd[i]! + 0.5 * zr[i]! + 0.4 * zc[i]! + fp.weight * prior + 1.5 * centre;
       if (s < fBest) { fBest = s; fx = x; fy = y; }
     }
     return { fx, fy, fBest };
   };
   let best: { p: { x: number; y: number; s: number }; f: ReturnType<typeof findFovea>; total: number } | null = null;
+  const priorWeight = options.discPositionPriorWeight ?? 0.5;
+  const fovR = options.fovDiameterPx / 2;
   for (const p of peaks) {
     const f = findFovea(p.x, p.y);
-    const total = p.s - (f.fx < 0 ? 5 : 0.5 * f.fBest);
+    const zx = (Math.abs(((p.x + 0.5) * factor - image.width / 2) / fovR) - 0.6) / 0.11;
+    const zy = (((p.y + 0.5) * factor - image.height / 2) / fovR + 0.02) / 0.105;
+    const total = p.s - (f.fx < 0 ? 5 : 0.5 * f.fBest) - priorWeight * Math.min(8, 0.5 * zx * zx + 0.5 * zy * zy);
     if (!best || total > best.total) best = { p, f, total };
   }
   const chosen = best!;

@@ -97,7 +97,8 @@ export function synthFundus(options: SynthFundusOptions): SyntheticFundus {
   const fov = { cx: width / 2, cy: height / 2, radius: fovRadius };
   const fovDiameter = 2 * fovRadius;
   const sizeScale = fovDiameter / referenceFovDiameterPx;
-  const discDiameter = uniform(0.085, 0.1) * fovDiameter;
+  // IDRiD: disc diameter 0.152 ± 0.01 of the FOV diameter, fovea 2.5 disc diameters from the disc near the FOV centre.
+  const discDiameter = uniform(0.14, 0.165) * fovDiameter;
   const discToFovea = uniform(2.3, 2.7) * discDiameter;
   const nasal = laterality === 'right' ? 1 : -1;
   const foveaX = fov.cx - nasal * uniform(0.25, 0.4) * discToFovea + uniform(-0.03, 0.03) * fovRadius;
