@@ -3,7 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { DrgradeError, invalidArgument, isDrgradeError, type ErrorCode } from '../errors.js';
 import { backoffDelayMs } from './backoffDelayMs.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
-import { decodeInferenceBody, encodeInferenceBody } from './inferenceBody.js';
+import { decodeInferenceBody, encodeInferenceParts } from './inferenceBody.js';
 import type { InferenceRequest, ModelMetadataResponse, RequestInput, RequestOutput, ServerMetadataResponse } from './protocol.js';
 import { inferenceHeaderContentLength } from './protocol.js';
 import type { TensorValue } from './TensorValue.js';
@@ -151,10 +151,10 @@ export class OipClient {
       inputs: requestInputs,
       ...(outputs ? { outputs } : {}),
     };
-    const encoded = encodeInferenceBody(request, chunks);
+    const encoded = encodeInferenceParts(request, chunks);
     const headers: Record<string, string> = { 'Content-Type': encoded.headerContentLength === undefined ? 'application/json' : 'application/octet-stream' };
     if (encoded.headerContentLength !== undefined) headers['Inference-Header-Content-Length'] = String(encoded.headerContentLength);
-    const answer = await this.#call('POST', `${modelPath(name, options.version)}/infer`, { body: encoded.body, headers }, options.signal);
+    const answer = await this.#call('POST', `${modelPath(name, options.version)}/infer`, { body: encoded.parts, headers }, options.signal);
 
     const headerLength = answer.headers[inferenceHeaderContentLength];
     const decoded = decodeInferenceBody(answer.body, Array.isArray(headerLength) ? headerLength[0] : headerLength, 'INFERENCE_BAD_RESPONSE');
@@ -189,7 +189,7 @@ export class OipClient {
   async #call(
     method: 'GET' | 'POST',
     path: string,
-    payload: { body: Buffer; headers: Record<string, string> } | undefined,
+    payload: { body: Buffer | readonly Uint8Array[]; headers: Record<string, string> } | undefined,
     signal: AbortSignal | undefined,
     maxAttempts = this.#maxAttempts,
   ): Promise<HttpAnswer> {
@@ -230,7 +230,7 @@ export class OipClient {
   async #attempt(
     method: 'GET' | 'POST',
     path: string,
-    payload: { body: Buffer; headers: Record<string, string> } | undefined,
+    payload: { body: Buffer | readonly Uint8Array[]; headers: Record<string, string> } | undefined,
     signal: AbortSignal | undefined,
     what: string,
   ): Promise<HttpAnswer | DrgradeError> {
@@ -262,9 +262,11 @@ export class OipClient {
   }
 
   /** One HTTP exchange; rejects on network errors and when `signal` aborts (body included). */
-  #exchange(method: string, path: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal): Promise<HttpAnswer> {
+  #exchange(method: string, path: string, headers: Record<string, string>, body: Buffer | readonly Uint8Array[] | undefined, signal: AbortSignal): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
-      const outgoing = body === undefined ? headers : { ...headers, 'Content-Length': String(body.length) };
+      const parts = body === undefined ? [] : Buffer.isBuffer(body) ? [body] : body;
+      const length = parts.reduce((n, p) => n + p.length, 0);
+      const outgoing = body === undefined ? headers : { ...headers, 'Content-Length': String(length) };
       const req = this.#send(`${this.#base}${path}`, { method, headers: outgoing, agent: this.#agent, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -276,7 +278,9 @@ export class OipClient {
       });
       // `on`, not `once`: a second error (e.g. a reset after an abort) must not become an uncaught exception.
       req.on('error', reject);
-      req.end(body);
+      // The parts go out as they are (the tensor bytes are not copied into one buffer first).
+      for (let i = 0; i < parts.length - 1; i++) req.write(parts[i]!);
+      req.end(parts[parts.length - 1]);
     });
   }
 }

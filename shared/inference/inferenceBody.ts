@@ -40,9 +40,31 @@ export interface EncodedInferenceBody {
   readonly headerContentLength: number | undefined;
 }
 
-/** Serialises a JSON object followed by binary tensor chunks (in the order their entries appear in the JSON). */
+/** An encoded body in parts (the JSON head, then each tensor's bytes), to be written without joining them. */
+export interface EncodedInferenceParts {
+  readonly parts: readonly Uint8Array[];
+  readonly length: number;
+  readonly headerContentLength: number | undefined;
+}
+
+/**
+ * Serialises a JSON object followed by binary tensor chunks (in the order their entries appear in the JSON), as
+ * parts. With binary chunks the JSON is padded with spaces to a multiple of 8 bytes (JSON allows trailing
+ * whitespace): the first tensor then starts 8-byte aligned in the receiver's buffer and can be read in place.
+ */
+export function encodeInferenceParts(json: object, chunks: readonly Uint8Array[]): EncodedInferenceParts {
+  const text = JSON.stringify(json);
+  if (chunks.length === 0) {
+    const head = Buffer.from(text, 'utf8');
+    return { parts: [head], length: head.length, headerContentLength: undefined };
+  }
+  const bytes = Buffer.byteLength(text);
+  const head = Buffer.from(text + ' '.repeat((8 - (bytes % 8)) % 8), 'utf8');
+  return { parts: [head, ...chunks], length: chunks.reduce((n, c) => n + c.length, head.length), headerContentLength: head.length };
+}
+
+/** Serialises a JSON object followed by binary tensor chunks into one buffer (see {@link encodeInferenceParts}). */
 export function encodeInferenceBody(json: object, chunks: readonly Uint8Array[]): EncodedInferenceBody {
-  const head = Buffer.from(JSON.stringify(json), 'utf8');
-  if (chunks.length === 0) return { body: head, headerContentLength: undefined };
-  return { body: Buffer.concat([head, ...chunks]), headerContentLength: head.length };
+  const { parts, length, headerContentLength } = encodeInferenceParts(json, chunks);
+  return { body: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, length), headerContentLength };
 }

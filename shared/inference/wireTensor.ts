@@ -36,9 +36,16 @@ export function tensorFromWire(entry: WireTensorEntry, binary: Uint8Array, offse
     const expected = count * info.bytesPerElement;
     if (size !== expected) fail('binary_data_size', `${expected} (shape ${JSON.stringify(dims)} of ${datatype})`, size);
     if (offset + expected > binary.length) fail('binary data', `${expected} bytes after offset ${offset}`, `${binary.length - offset} bytes`);
-    const data = new info.array(count) as TensorArray;
-    // Copying (rather than viewing) aligns the elements whatever the byte offset inside the body.
-    new Uint8Array(data.buffer).set(binary.subarray(offset, offset + expected));
+    const start = binary.byteOffset + offset;
+    let data: TensorArray;
+    if (start % info.bytesPerElement === 0) {
+      // Aligned (senders that pad the JSON head, as ours do): a view of the body, no copy.
+      data = new info.array(binary.buffer as ArrayBuffer, start, count) as TensorArray;
+    } else {
+      // Otherwise copying aligns the elements.
+      data = new info.array(count) as TensorArray;
+      new Uint8Array(data.buffer).set(binary.subarray(offset, offset + expected));
+    }
     return { tensor: { datatype, shape: dims, data }, nextOffset: offset + expected };
   }
   if (!Array.isArray(entry.data)) fail('data', 'a JSON array (or parameters.binary_data_size)', entry.data);

@@ -57,11 +57,30 @@ describe('tensorToWire / tensorFromWire', () => {
 describe('inference body framing', () => {
   it('splits JSON and binary parts with Inference-Header-Content-Length', () => {
     const encoded = encodeInferenceBody({ a: 1 }, [new Uint8Array([1, 2]), new Uint8Array([3])]);
-    expect(encoded.headerContentLength).toBe(7);
+    // '{"a":1}' is 7 bytes; padded with one space so that the binary part starts 8-byte aligned.
+    expect(encoded.headerContentLength).toBe(8);
+    expect(encoded.body.toString('utf8', 0, 8)).toBe('{"a":1} ');
     const decoded = decodeInferenceBody(encoded.body, String(encoded.headerContentLength), 'INVALID_ARGUMENT');
     expect(decoded.json).toEqual({ a: 1 });
     expect([...decoded.binary]).toEqual([1, 2, 3]);
     expect(encodeInferenceBody({ a: 1 }, []).headerContentLength).toBeUndefined();
+    expect(encodeInferenceBody({ a: 1 }, []).body.toString()).toBe('{"a":1}');
+  });
+
+  it('reads aligned binary tensors in place and unaligned ones by copying, with the same values', () => {
+    const values = new Float32Array([1.5, -2, 3.25]);
+    const bytes = new Uint8Array(values.buffer);
+    const entry = { name: 'x', datatype: 'FP32', shape: [3], parameters: { binary_data_size: 12 } };
+    const aligned = Buffer.alloc(20);
+    aligned.set(bytes, 8);
+    const inPlace = tensorFromWire(entry, aligned.subarray(8), 0, 'input', 'INVALID_ARGUMENT').tensor.data;
+    expect([...inPlace]).toEqual([1.5, -2, 3.25]);
+    expect(inPlace.buffer).toBe(aligned.buffer);
+    const unaligned = Buffer.alloc(20);
+    unaligned.set(bytes, 3);
+    const copied = tensorFromWire(entry, unaligned.subarray(3), 0, 'input', 'INVALID_ARGUMENT').tensor.data;
+    expect([...copied]).toEqual([1.5, -2, 3.25]);
+    expect(copied.buffer).not.toBe(unaligned.buffer);
   });
 
   it('rejects a header length beyond the body', () => {
