@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +25,9 @@ Measures, on CPU:
   throughput.unbatched requests/s at --concurrency (default 16) with --max-batch-size 1
   throughput.batched   requests/s at the same concurrency with dynamic batching (max batch 16, delay 0)
   batchGain            batched / unbatched (target >= 1.3)
+  transportFloorMs     median round trip of a bare node:http server in another process that reads a body of the
+                       request's size and answers 2 bytes (no model, no protocol): what any HTTP server here costs
+  transportFloorMsEmpty   the same with an empty body
 Model: --model, else models/default when it exists, else the tiny test fixture (the output says which).
   --samples   latency samples (default 100)     --requests  requests per throughput run (default 400)
   --spinning  let idle ONNX Runtime threads spin-wait (ONNX Runtime's default, off in drgrade), here and in the servers`;
@@ -113,6 +117,11 @@ export async function run(args: string[]): Promise<number> {
     await unbatchedServer.stop();
   }
 
+  // 4. The floor: the same payload through a bare node:http echo in another process.
+  const wireBytes = inputLength * 4 + 512;
+  const floor = await transportFloor([wireBytes, 0], samples);
+  say(`bare HTTP round trip: ${floor[0]!.toFixed(3)} ms with ${wireBytes} bytes, ${floor[1]!.toFixed(3)} ms empty`);
+
   const round = (v: number, digits: number): number => Number(v.toFixed(digits));
   const report = {
     model: { source, dir: modelDir, name: manifest.name, version: manifest.version, inputSize: size },
@@ -124,6 +133,9 @@ export async function run(args: string[]): Promise<number> {
     overhead: round(serverMsBatch1 / rawSessionMsBatch1 - 1, 4),
     throughput: { unbatched: round(unbatched, 1), batched: round(batched, 1), concurrency, requests },
     batchGain: round(batched / unbatched, 3),
+    transportFloorMs: round(floor[0]!, 3),
+    transportFloorMsEmpty: round(floor[1]!, 3),
+    transportFloorOverhead: round(floor[0]! / rawSessionMsBatch1, 4),
     targets: { overheadMax: 0.05, batchGainMin: 1.3 },
     machine: { cpus: cpus().length, node: process.version },
   };
@@ -134,6 +146,38 @@ export async function run(args: string[]): Promise<number> {
     say(`batchGain: ${report.batchGain} (target >= 1.3)`);
   }
   return 0;
+}
+
+/** Median round trip, per body size, to a bare node:http server in a child process that drains the body and answers "ok". */
+async function transportFloor(sizes: number[], samples: number): Promise<number[]> {
+  const server = `const http=require('node:http');const s=http.createServer((q,r)=>{q.on('data',()=>{});q.on('end',()=>{r.writeHead(200,{'content-length':2});r.end('ok');});});s.listen(0,'127.0.0.1',()=>process.stdout.write(String(s.address().port)+'\\n'));`;
+  const child = spawn(process.execPath, ['-e', server], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolvePort, reject) => {
+      createInterface({ input: child.stdout! }).once('line', (line) => resolvePort(Number(line)));
+      child.once('exit', (code) => reject(new DrgradeError('INTERNAL', `Expected a running echo server but received exit code ${code}`)));
+    });
+    const agent = new HttpAgent({ keepAlive: true });
+    const out: number[] = [];
+    for (const size of sizes) {
+      const body = Buffer.alloc(size, 7);
+      const once = (): Promise<void> =>
+        new Promise((done, fail) => {
+          const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', agent, headers: { 'content-length': size } }, (res) => {
+            res.resume();
+            res.once('end', () => done());
+          });
+          req.once('error', fail);
+          req.end(body);
+        });
+      for (let i = 0; i < 10; i++) await once();
+      out.push(median(await timeMany(samples, once)));
+    }
+    agent.destroy();
+    return out;
+  } finally {
+    child.kill();
+  }
 }
 
 function clientFor(url: string): OipClient {

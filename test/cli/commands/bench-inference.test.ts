@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../../../cli/commands/bench-inference.js';
+import { tinyModelDir } from '../../fixtures/tiny-model/tinyModel.js';
+
+/** Runs the command in-process and returns what it printed on stdout. */
+async function capture(args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    const code = await run(args);
+    return { code, stdout };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+describe('drgrade bench inference', () => {
+  it('prints the issue\'s keys and the transport floor, consistent with each other (real servers, tiny model)', async () => {
+    const { code, stdout } = await capture(['--model', tinyModelDir, '--samples', '5', '--requests', '24', '--concurrency', '4', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as Record<string, unknown> & { throughput: Record<string, number> };
+    for (const key of ['rawSessionMsBatch1', 'serverMsBatch1', 'overhead', 'batchGain', 'transportFloorMs', 'transportFloorMsEmpty', 'transportFloorOverhead']) {
+      expect(typeof report[key], key).toBe('number');
+      expect(Number.isFinite(report[key] as number), key).toBe(true);
+    }
+    const raw = report.rawSessionMsBatch1 as number, served = report.serverMsBatch1 as number;
+    expect(raw).toBeGreaterThan(0);
+    expect(served).toBeGreaterThan(0);
+    // The printed figures are rounded (ms to 3 decimals), so the ratios agree to about 1 %.
+    expect(Math.abs((report.overhead as number) - (served / raw - 1))).toBeLessThan(0.01 * (served / raw));
+    expect(report.throughput.unbatched).toBeGreaterThan(0);
+    expect(report.throughput.batched).toBeGreaterThan(0);
+    expect(report.batchGain as number).toBeCloseTo(report.throughput.batched / report.throughput.unbatched, 1);
+    expect(report.transportFloorMs as number).toBeGreaterThan(0);
+    expect(Math.abs((report.transportFloorOverhead as number) - (report.transportFloorMs as number) / raw)).toBeLessThan(0.01 * ((report.transportFloorMs as number) / raw) + 1e-3);
+  }, 120_000);
+});
