@@ -22,7 +22,7 @@ describe('drgrade bench inference', () => {
   it('prints the issue\'s keys and the transport floor, consistent with each other (real servers, tiny model)', async () => {
     const { code, stdout } = await capture(['--model', tinyModelDir, '--samples', '5', '--requests', '24', '--concurrency', '4', '--json']);
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as Record<string, unknown> & { throughput: Record<string, number> };
+    const report = JSON.parse(stdout) as Record<string, unknown> & { throughput: { unbatched: number; batched: number } };
     for (const key of ['rawSessionMsBatch1', 'serverMsBatch1', 'overhead', 'batchGain', 'transportFloorMs', 'transportFloorMsEmpty', 'transportFloorOverhead']) {
       expect(typeof report[key], key).toBe('number');
       expect(Number.isFinite(report[key] as number), key).toBe(true);
