@@ -32,37 +32,9 @@
  * Memory
  * ------------------------------------------------------------------------------------------------------------- */
 
-extern unsigned char __heap_base;
-static uint32_t heap_top;
+#include "arena.h"
 
-/* Freestanding replacements for libc; with -mbulk-memory these builtins lower to memory.fill / memory.copy. */
-void *memset(void *dst, int value, unsigned long bytes) {
-  __builtin_memset(dst, value, bytes);
-  return dst;
-}
-
-void *memcpy(void *dst, const void *src, unsigned long bytes) {
-  __builtin_memcpy(dst, src, bytes);
-  return dst;
-}
-
-/** Forgets every allocation; the memory itself is kept for the next call. */
-EXPORT(frst_reset) void frst_reset(void) { heap_top = (uint32_t)(uintptr_t)&__heap_base; }
-
-/** Allocates `bytes` (64-byte aligned), growing the memory as needed; returns 0 when the memory cannot grow. */
-EXPORT(frst_alloc) void *frst_alloc(uint32_t bytes) {
-  if (heap_top == 0) frst_reset();
-  uint64_t start = ((uint64_t)heap_top + 63u) & ~(uint64_t)63u;
-  uint64_t end = start + bytes;
-  if (end > 0xFFFF0000ull) return 0;
-  uint64_t have = (uint64_t)__builtin_wasm_memory_size(0) << 16;
-  if (end > have) {
-    uint64_t pages = (end - have + 65535u) >> 16;
-    if (__builtin_wasm_memory_grow(0, (unsigned long)pages) == (unsigned long)-1) return 0;
-  }
-  heap_top = (uint32_t)end;
-  return (void *)(uintptr_t)start;
-}
+ARENA_EXPORTS(frst_reset, frst_alloc)
 
 /* ---------------------------------------------------------------------------------------------------------------
  * State of the current call

@@ -16,36 +16,9 @@
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
-extern unsigned char __heap_base;
-static uint32_t heap_top;
+#include "arena.h"
 
-void *memset(void *dst, int value, unsigned long bytes) {
-  __builtin_memset(dst, value, bytes);
-  return dst;
-}
-
-void *memcpy(void *dst, const void *src, unsigned long bytes) {
-  __builtin_memcpy(dst, src, bytes);
-  return dst;
-}
-
-/** Forgets every allocation; the memory itself is kept for the next call. */
-EXPORT(k_reset) void k_reset(void) { heap_top = (uint32_t)(uintptr_t)&__heap_base; }
-
-/** Allocates `bytes` (64-byte aligned), growing the memory as needed; returns 0 when the memory cannot grow. */
-EXPORT(k_alloc) void *k_alloc(uint32_t bytes) {
-  if (heap_top == 0) k_reset();
-  uint64_t start = ((uint64_t)heap_top + 63u) & ~(uint64_t)63u;
-  uint64_t end = start + bytes;
-  if (end > 0xFFFF0000ull) return 0;
-  uint64_t have = (uint64_t)__builtin_wasm_memory_size(0) << 16;
-  if (end > have) {
-    uint64_t pages = (end - have + 65535u) >> 16;
-    if (__builtin_wasm_memory_grow(0, (unsigned long)pages) == (unsigned long)-1) return 0;
-  }
-  heap_top = (uint32_t)end;
-  return (void *)(uintptr_t)start;
-}
+ARENA_EXPORTS(k_reset, k_alloc)
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Box blur: boxRows / boxCols of boxBlur.ts. A running float64 sum per row (per column), edges clamped, each output

@@ -3,6 +3,7 @@ import { gaussianKernel } from '../filters/gaussianBlur.js';
 import type { FloatImage } from '../image/RgbImage.js';
 import type { FrstOptions, FrstResult } from './frst.js';
 import { frstWasmBase64 } from './frstWasmBinary.js';
+import { WasmInstance, type WasmMemoryExports } from '../native/wasmInstance.js';
 
 /**
  * WebAssembly (SIMD128) implementation of the Fast Radial Symmetry Transform, the default behind `frst()`.
@@ -15,8 +16,7 @@ import { frstWasmBase64 } from './frstWasmBinary.js';
  */
 
 /** The exports of native/frst.c. */
-interface FrstExports {
-  readonly memory: { readonly buffer: ArrayBuffer };
+interface FrstExports extends WasmMemoryExports {
   frst_reset(): void;
   frst_alloc(bytes: number): number;
   frst_setup(src: number, mask: number, width: number, height: number, flags: number, reach: number, maxKernelRadius: number, beta: number, fixedPoint: number): number;
@@ -25,26 +25,10 @@ interface FrstExports {
   frst_bright(): number;
 }
 
-// lib.dom is not in this project's tsconfig; Node has WebAssembly as a global, this is the part used here.
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-};
-
-/** Above this, the instance is dropped after the call so its memory (which can only grow) is given back. */
-const keepMemoryBytes = 256 * 1024 * 1024;
 /** Radii beyond this would need vote rings and kernels larger than any photograph. */
 const maxAbsRadius = 4096;
 
-let compiled: object | undefined;
-let cached: FrstExports | undefined;
-
-function instance(): FrstExports {
-  if (cached) return cached;
-  compiled ??= new WebAssembly.Module(Buffer.from(frstWasmBase64, 'base64'));
-  cached = new WebAssembly.Instance(compiled, {}).exports as FrstExports;
-  return cached;
-}
+const frstModule = new WasmInstance<FrstExports>(frstWasmBase64);
 
 /** WebAssembly FRST with the signature and semantics of `frst` (see frst.ts); `options.implementation` is ignored. */
 export function frstWasm(image: FloatImage, options: FrstOptions = {}): FrstResult {
@@ -103,7 +87,7 @@ export function frstWasm(image: FloatImage, options: FrstOptions = {}): FrstResu
   // Integer radii up to 15 (the usual case) let native/frst.c round vote offsets in exact fixed point.
   const fixedPoint = radii.every(Number.isInteger) ? (maxAbs <= 8 ? 1 : maxAbs <= 15 ? 2 : 0) : 0;
 
-  const wasm = instance();
+  const wasm = frstModule.get();
   const tooLarge = (): DrgradeError =>
     new DrgradeError('PIXEL_LIMIT_EXCEEDED', `Expected an image that fits the 4 GiB WebAssembly memory for frst image but received ${w}×${h}`);
   const alloc = (bytes: number): number => {
@@ -141,6 +125,6 @@ export function frstWasm(image: FloatImage, options: FrstOptions = {}): FrstResu
     const copyOut = (ptr: number): FloatImage => ({ width: w, height: h, data: new Float32Array(wasm.memory.buffer, ptr, n).slice() });
     return { dark: doDark ? copyOut(wasm.frst_dark()) : null, bright: doBright ? copyOut(wasm.frst_bright()) : null };
   } finally {
-    if (wasm.memory.buffer.byteLength > keepMemoryBytes) cached = undefined;
+    frstModule.release();
   }
 }

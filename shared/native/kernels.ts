@@ -1,5 +1,6 @@
 import { DrgradeError } from '../errors.js';
 import { kernelsWasmBase64 } from './kernelsWasmBinary.js';
+import { WasmInstance, type WasmMemoryExports } from './wasmInstance.js';
 
 /**
  * Driver of native/kernels.c (WebAssembly): the three-box Gaussian blur, the enhancement's masked background
@@ -8,8 +9,7 @@ import { kernelsWasmBase64 } from './kernelsWasmBinary.js';
  * inputs the module does not take. Single-threaded, synchronous; one instance per process, reused.
  */
 
-interface KernelExports {
-  readonly memory: { readonly buffer: ArrayBuffer };
+interface KernelExports extends WasmMemoryExports {
   k_reset(): void;
   k_alloc(bytes: number): number;
   k_box_blur(a: number, b: number, acc: number, w: number, h: number, radii: number, passes: number): void;
@@ -21,28 +21,11 @@ interface KernelExports {
   k_sym_maxima(map: number, mask: number, w: number, h: number, threshold: number, top: number, minScore: number, border: number, found: number, probs: number, capacity: number): number;
 }
 
-// lib.dom is not in this project's tsconfig; Node has WebAssembly as a global, this is the part used here.
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-};
-
-/** Above this, the instance is dropped after the call so its memory (which can only grow) is given back. */
-const keepMemoryBytes = 256 * 1024 * 1024;
-
-let compiled: object | undefined;
-let cached: KernelExports | undefined;
-
-function instance(): KernelExports {
-  if (cached) return cached;
-  compiled ??= new WebAssembly.Module(Buffer.from(kernelsWasmBase64, 'base64'));
-  cached = new WebAssembly.Instance(compiled, {}).exports as KernelExports;
-  return cached;
-}
+const kernelsModule = new WasmInstance<KernelExports>(kernelsWasmBase64);
 
 /** Runs `body` with a fresh arena; `alloc` throws PIXEL_LIMIT_EXCEEDED when the 4 GiB memory cannot hold it. */
 function withArena<T>(what: string, body: (wasm: KernelExports, alloc: (bytes: number) => number) => T): T {
-  const wasm = instance();
+  const wasm = kernelsModule.get();
   wasm.k_reset();
   const alloc = (bytes: number): number => {
     const ptr = bytes < 0xffff0000 ? wasm.k_alloc(bytes) : 0;
@@ -52,7 +35,7 @@ function withArena<T>(what: string, body: (wasm: KernelExports, alloc: (bytes: n
   try {
     return body(wasm, alloc);
   } finally {
-    if (wasm.memory.buffer.byteLength > keepMemoryBytes) cached = undefined;
+    kernelsModule.release();
   }
 }
 
