@@ -162,11 +162,28 @@ function noiseSigma(img: FloatImage, mask: MaskImage): number {
     all[count++] = Math.abs(4 * data[i]! - data[i - 1]! - data[i + 1]! - data[i - w]! - data[i + w]!);
   }
   if (count === 0) return 1;
-  const values = all.subarray(0, count).sort();
-  return (1.4826 * values[count >> 1]!) / Math.sqrt(20);
+  return (1.4826 * kthSmallest(all.subarray(0, count), count >> 1)) / Math.sqrt(20);
 }
 
 type RawCandidate = SymmetryMaximum;
+
+/** The k-th smallest value (0-based), as a sorted copy would hold it at index k; reorders `values` (Hoare's selection). */
+export function kthSmallest(values: Float64Array, k: number): number {
+  let lo = 0, hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) { const t = values[i]!; values[i] = values[j]!; values[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k]!;
+  }
+  return values[k]!;
+}
 
 function keepByAnatomy(x: number, y: number, options: DetectLesionsOptions): boolean {
   const disc = options.disc;
