@@ -39,6 +39,45 @@ export interface DetectLesionsOptions {
   collectFeatures?: boolean;
   /** Candidates of one kind closer than this (px at 1024) in a high-entropy region are regrouped. @default 10 */
   groupDistancePx?: number;
+  /**
+   * Score of dark candidates: 'learned' ({@link redLesionScore}) or 'symmetry' (the symmetry probability times the
+   * noise-relative contrast ramp, as bright candidates are scored). @default 'learned'
+   */
+  redScore?: 'learned' | 'symmetry';
+}
+
+/** What {@link redLesionScore} reads of a dark candidate. */
+export interface RedCandidateFeatures {
+  /** Tsallis symmetry probability at the candidate. */
+  readonly symmetry: number;
+  /** Relative contrast against the surround (0-1). */
+  readonly contrast: number;
+  /** 1 = line-like (vessel), 0 = isotropic blob. */
+  readonly lineness: number;
+  /** Radius in normalised pixels (1024 px retina). */
+  readonly radius: number;
+  /** Found by the coarse (blot haemorrhage) pass. */
+  readonly coarse: boolean;
+  /** FRST symmetry value at the maximum. */
+  readonly value: number;
+}
+
+/**
+ * Score of a dark (red-lesion) candidate: a logistic model of its own measurements, fitted without lesion masks
+ * (the IDRiD masks we have are blank). Positives were the candidates on the 54 IDRiD segmentation photographs
+ * (resized to 1536 px), negatives those on the 133 grade-0 grading photographs; only local measurements enter,
+ * because image-level ones (the noise level) differ between healthy and diseased IDRiD photographs for reasons
+ * other than lesions. Held out by image (two folds), the estimated red-lesion FROC (`drgrade eval-lesion-counts`)
+ * rose from 0.001 and 0.017 to 0.087 and 0.082, and the Spearman correlation of per-photograph counts with the
+ * experts' lesion counts from 0.68 and 0.47 to 0.75 and 0.72. The logit is rescaled so that 0.5 is where the
+ * healthy photographs have two candidates each over the whole retina.
+ */
+export function redLesionScore(f: RedCandidateFeatures): number {
+  const coarse = f.coarse ? 1 : 0;
+  const contrast = Math.max(0, f.contrast);
+  const logit = 1.12539 - 1.93865 * f.symmetry - 5.15693 * contrast + 0.17761 * Math.log(Math.max(contrast, 1e-3)) - 0.90002 * f.lineness +
+    0.00376 * f.radius - 0.76064 * coarse + 0.67496 * coarse * f.lineness + 1.97622 * coarse * contrast + 1.25108 * Math.log1p(Math.max(0, f.value));
+  return 1 / (1 + Math.exp(-3.43 * (logit - 0.0327)));
 }
 
 /** A candidate in normalised pixels. */
@@ -90,7 +129,7 @@ export function detectLesions(green: FloatImage, mask: MaskImage, options: Detec
   return { lesions: out, thresholds };
 }
 
-interface Measured extends RawCandidate { radius: number; contrast: number; lineness: number; contrastSigma: number; symmetry: number; coarse?: boolean }
+interface Measured extends RawCandidate { radius: number; contrast: number; lineness: number; contrastSigma: number; symmetry: number; symmetryScore: number; coarse?: boolean }
 
 /**
  * Candidates of one polarity from one symmetry map: local maxima with Tsallis probability ≥ minScore, anatomy
@@ -121,9 +160,15 @@ function candidatesOf(img: FloatImage, mask: MaskImage, map: FloatImage, kind: '
       // Many strong candidates saturate both factors at 1; a tie-break of at most 0.001 by noise-relative contrast
       // keeps the ranking continuous for score sweeps (FROC) without moving the 0.5 reporting threshold.
       const tieBreak = 0.001 * Math.exp(-contrastSigma / 32);
-      return { ...c, x: toFull(c.x), y: toFull(c.y), radius: c.radius * factor, contrastSigma, symmetry: c.score, score: Math.max(0, c.score * ramp - tieBreak) };
+      const symmetryScore = Math.max(0, c.score * ramp - tieBreak);
+      const score = kind === 'dark' && (options.redScore ?? 'learned') === 'learned'
+        ? redLesionScore({ symmetry: c.score, contrast: c.contrast, lineness: c.lineness, radius: c.radius * factor, coarse: factor !== 1, value: c.value })
+        : symmetryScore;
+      return { ...c, x: toFull(c.x), y: toFull(c.y), radius: c.radius * factor, contrastSigma, symmetry: c.score, symmetryScore, score };
     })
-    .filter((c) => c.score >= (options.minScore ?? 0.25) * 0.5);
+    // The gate stays on the symmetry score for both kinds: the learned red-lesion score was fitted on candidates that
+    // pass it, and faint, noise-level candidates it never saw would otherwise get through.
+    .filter((c) => c.symmetryScore >= (options.minScore ?? 0.25) * 0.5);
   return { candidates, threshold: prob.threshold };
 }
 
