@@ -139,21 +139,71 @@ EXPORT(k_box_blur) void k_box_blur(float *a, float *b, double *acc, int w, int h
  * Enhancement: enhanceWithBackground of enhanceContrast.ts.
  * ------------------------------------------------------------------------------------------------------------- */
 
+/*
+ * The rows pass of boxRows on four interleaved planes (pixel i of plane c at [4 i + c]): four independent running
+ * sums per row. Each plane sees exactly the reference's sequence of operations.
+ */
+static void box_rows4(const float *src, float *dst, int w, int h, int r) {
+  if (r <= 0) {
+    memcpy(dst, src, (unsigned long)w * (unsigned long)h * 16u);
+    return;
+  }
+  const double inv = 1.0 / (double)(2 * r + 1);
+  for (int y = 0; y < h; y++) {
+    const float *row = src + (long)y * w * 4;
+    float *out = dst + (long)y * w * 4;
+    const float *first = row, *last = row + 4 * (long)(w - 1);
+    double a0 = (double)r * first[0], a1 = (double)r * first[1], a2 = (double)r * first[2], a3 = (double)r * first[3];
+    for (int i = 0; i < r; i++) {
+      const float *p = row + 4 * (long)(i < w - 1 ? i : w - 1);
+      a0 += p[0];
+      a1 += p[1];
+      a2 += p[2];
+      a3 += p[3];
+    }
+    for (int x = 0; x < w; x++) {
+      const float *add = x + r < w ? row + 4 * (long)(x + r) : last;
+      a0 += add[0];
+      a1 += add[1];
+      a2 += add[2];
+      a3 += add[3];
+      out[4 * x] = (float)(a0 * inv);
+      out[4 * x + 1] = (float)(a1 * inv);
+      out[4 * x + 2] = (float)(a2 * inv);
+      out[4 * x + 3] = (float)(a3 * inv);
+      const float *sub = x - r >= 0 ? row + 4 * (long)(x - r) : first;
+      a0 -= sub[0];
+      a1 -= sub[1];
+      a2 -= sub[2];
+      a3 -= sub[3];
+    }
+  }
+}
+
 /**
  * rgb: w*h*3 bytes; mask: w*h bytes; out: w*h*3 bytes; backgrounds: 3 planes of w*h float32 (written);
- * scratch: 2 planes of w*h float32; acc: w float64.
+ * scratch: 2 buffers of w*h*4 float32; acc: 4*w float64.
+ * The three masked channels and the mask are blurred together, interleaved (one pass over memory, four running
+ * sums at once); the columns pass on interleaved data is the plain columns pass over a 4w-wide image.
  */
 EXPORT(k_enhance) void k_enhance(const uint8_t *rgb, const uint8_t *mask, int w, int h, const int32_t *radii, int passes,
                                  double gain, uint8_t *out, float *backgrounds, float *scratch, double *acc) {
   const long n = (long)w * h;
-  float *mblur = scratch;
-  float *tmp = scratch + n;
-  for (long i = 0; i < n; i++) mblur[i] = mask[i] ? 1.0f : 0.0f;
-  k_box_blur(mblur, tmp, acc, w, h, radii, passes);
+  float *planes = scratch;
+  float *tmp = scratch + 4 * n;
+  for (long i = 0; i < n; i++) {
+    const int inside = mask[i] != 0;
+    planes[4 * i] = inside ? (float)rgb[i * 3] : 0.0f;
+    planes[4 * i + 1] = inside ? (float)rgb[i * 3 + 1] : 0.0f;
+    planes[4 * i + 2] = inside ? (float)rgb[i * 3 + 2] : 0.0f;
+    planes[4 * i + 3] = inside ? 1.0f : 0.0f;
+  }
+  for (int p = 0; p < passes; p++) {
+    box_rows4(planes, tmp, w, h, radii[p]);
+    box_cols(tmp, planes, acc, 4 * w, h, radii[p]);
+  }
   for (int c = 0; c < 3; c++) {
     float *bg = backgrounds + (long)c * n;
-    for (long i = 0; i < n; i++) bg[i] = mask[i] ? (float)rgb[i * 3 + c] : 0.0f;
-    k_box_blur(bg, tmp, acc, w, h, radii, passes);
     for (long i = 0; i < n; i++) {
       if (!mask[i]) {
         bg[i] = 0.0f;
@@ -161,7 +211,8 @@ EXPORT(k_enhance) void k_enhance(const uint8_t *rgb, const uint8_t *mask, int w,
         continue;
       }
       const double pixel = rgb[i * 3 + c];
-      const double b = (double)mblur[i] > 1e-3 ? (double)bg[i] / (double)mblur[i] : pixel;
+      const double mblur = planes[4 * i + 3];
+      const double b = mblur > 1e-3 ? (double)planes[4 * i + c] / mblur : pixel;
       bg[i] = (float)b;
       const double v = 128.0 + gain * (pixel - b);
       /* Uint8Array stores truncate; v is clamped to [0, 255] first, as in the reference. */

@@ -55,7 +55,7 @@ export function boxBlurWasm(data: Float32Array, w: number, h: number, radii: rea
 export function enhanceWasm(rgb: Uint8Array, mask: Uint8Array, w: number, h: number, radii: readonly number[], gain: number): { enhanced: Uint8Array; background: Float32Array[] } {
   const n = w * h;
   return withArena('the enhancement', (wasm, alloc) => {
-    const rgbPtr = alloc(n * 3), maskPtr = alloc(n), out = alloc(n * 3), bg = alloc(n * 12), scratch = alloc(n * 8), acc = alloc(Math.max(1, w) * 8), r = alloc(radii.length * 4);
+    const rgbPtr = alloc(n * 3), maskPtr = alloc(n), out = alloc(n * 3), bg = alloc(n * 12), scratch = alloc(n * 32), acc = alloc(Math.max(1, w) * 32), r = alloc(radii.length * 4);
     new Uint8Array(wasm.memory.buffer, rgbPtr, n * 3).set(rgb);
     new Uint8Array(wasm.memory.buffer, maskPtr, n).set(mask);
     new Int32Array(wasm.memory.buffer, r, radii.length).set(radii);
