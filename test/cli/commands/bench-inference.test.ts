@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../cli/commands/bench-inference.js';
+import { captureStdout } from '../../helpers/captureStdout.js';
 import { tinyModelDir } from '../../fixtures/tiny-model/tinyModel.js';
 
-/** Runs the command in-process and returns what it printed on stdout. */
-async function capture(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    const code = await run(args);
-    return { code, stdout };
-  } finally {
-    process.stdout.write = write;
-  }
-}
+const capture = (args: string[]) => captureStdout(run, args);
 
 describe('drgrade bench inference', () => {
   it('prints the issue\'s keys and the transport floor, consistent with each other (real servers, tiny model)', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../../cli/commands/eval-lesion-counts.js';
+import { captureStdout } from '../../helpers/captureStdout.js';
 import { isDrgradeError } from '../../../shared/errors.js';
 import { encodeJpeg } from '../../../shared/image/encodeImage.js';
 import { synthFundus } from '../../../shared/synth/synthFundus.js';
@@ -12,19 +13,7 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-async function capture(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await run(args), stdout };
-  } finally {
-    process.stdout.write = write;
-  }
-}
+const capture = (args: string[]) => captureStdout(run, args);
 
 describe('drgrade eval-lesion-counts', () => {
   it('scores synthetic grade-0 photographs against synthetic grade-3 ones (resized to the healthy width)', async () => {
