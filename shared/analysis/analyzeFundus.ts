@@ -29,7 +29,8 @@ export interface AnalyzeOptions extends DecodeLimits {
   skipAnnotatedImage?: boolean;
   /**
    * Lowest candidate score reported and drawn. Detection itself keeps candidates down to `lesions.minScore` (0.25)
-   * so regrouping is unaffected; evaluation sweeps (FROC) lower this. @default 0.5 (the Tsallis threshold)
+   * so regrouping is unaffected; evaluation sweeps (FROC) lower this. At 0.5, bright candidates are at the Tsallis
+   * threshold and dark ones where healthy IDRiD photographs have about two over the whole retina. @default 0.5
    */
   reportMinScore?: number;
   /** Skip lesion detection (landmark evaluation). @default false */

@@ -136,9 +136,10 @@ interface Measured extends RawCandidate { radius: number; contrast: number; line
  * filters, spacing, then a second look in the image itself: a lesion is a blob clearly darker (brighter) than its
  * surround in every direction; texture has little contrast and a vessel stays dark along one axis. Contrast is
  * measured in units of the image's own noise level, because raw contrast mostly tracks the camera (on IDRiD,
- * grade-0 photographs had more high-contrast texture than DR ones). The score is the symmetry probability times a
- * ramp of that noise-relative contrast; on 36 IDRiD training photographs, dark candidates with score ≥ 0.5 were
- * about 3 per grade-0 photograph. `factor` maps the map's pixels to the normalised image.
+ * grade-0 photographs had more high-contrast texture than DR ones). The symmetry score is the symmetry probability
+ * times a ramp of that noise-relative contrast; it gates every candidate and scores the bright ones. Dark ones are
+ * scored by {@link redLesionScore} (unless `redScore: 'symmetry'`). `factor` maps the map's pixels to the
+ * normalised image.
  */
 function candidatesOf(img: FloatImage, mask: MaskImage, map: FloatImage, kind: 'dark' | 'bright', factor: number, maxRadius: number, noise: number, options: DetectLesionsOptions, scale: number): { candidates: Measured[]; threshold: number } {
   const prob = symmetryMaxima(map, mask, options.minScore ?? 0.25, Math.max(2, maxRadius + 1));
