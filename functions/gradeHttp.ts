@@ -1,6 +1,7 @@
 import { app, type HttpHandler, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { readSettings, type Settings } from '../shared/config/settings.js';
 import { toDrgradeError } from '../shared/errors.js';
+import { AdmissionGate } from '../shared/http/AdmissionGate.js';
 import { parseGradeRequest } from '../shared/http/parseGradeRequest.js';
 import { problemResponse } from '../shared/http/problemResponse.js';
 import { withDeadline } from '../shared/http/withDeadline.js';
@@ -12,24 +13,32 @@ import { gradeUpload } from '../shared/service/gradeUpload.js';
 export interface GradeHttpDeps {
   /** @default `gradeBytesFor(settings)` (the process's shared grader) */
   readonly grade?: GradeBytes;
+  /** @default a gate of `settings.maxConcurrentAnalyses` slots and `settings.analysisQueueSize` queue places */
+  readonly gate?: AdmissionGate;
 }
 
 /**
- * Builds the `POST /api/grade` handler: parse (image body or multipart), grade under the request deadline
+ * Builds the `POST /api/grade` handler: wait for an analysis slot (503 `SERVICE_OVERLOADED` with Retry-After when
+ * the short queue is full), parse (image body or multipart), grade, all under the request deadline
  * (`requestDeadlineMs`, well under the platform's 230 s), answer 200 with the result or an RFC 9457 problem.
  * `drgrade serve` runs this same handler on loopback.
  */
 export function createGradeHttp(settings: Settings, deps: GradeHttpDeps = {}): HttpHandler {
   const grade = deps.grade ?? gradeBytesFor(settings);
+  const gate = deps.gate ?? new AdmissionGate({ maxConcurrent: settings.maxConcurrentAnalyses, maxQueued: settings.analysisQueueSize });
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const started = performance.now();
     let response: HttpResponseInit;
     let code: string | undefined;
     try {
-      response = await withDeadline(async (signal) => {
-        const parsed = await parseGradeRequest(request, settings);
-        return gradeUpload(parsed, grade, { signal });
-      }, settings.requestDeadlineMs);
+      response = await withDeadline(
+        (signal) =>
+          gate.run(async () => {
+            const parsed = await parseGradeRequest(request, settings);
+            return gradeUpload(parsed, grade, { signal });
+          }, signal),
+        settings.requestDeadlineMs,
+      );
     } catch (error) {
       const e = toDrgradeError(error);
       code = e.code;

@@ -31,6 +31,8 @@ export const errorCatalog = {
   // Storage
   STORAGE_TRANSIENT: { status: 503, transient: true, title: 'Storage temporarily unavailable' },
   STORAGE_FAILED: { status: 500, transient: false, title: 'Storage operation failed' },
+  // Load
+  SERVICE_OVERLOADED: { status: 503, transient: true, title: 'Service overloaded' },
   // Time
   DEADLINE_EXCEEDED: { status: 504, transient: true, title: 'Deadline exceeded' },
   INTERNAL: { status: 500, transient: false, title: 'Internal error' },

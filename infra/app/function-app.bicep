@@ -103,6 +103,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       DRGRADE_MAX_IMAGE_BYTES: string(maxImageBytes)
       DRGRADE_MAX_PIXELS: string(maxPixels)
       DRGRADE_REQUEST_DEADLINE_MS: string(requestDeadlineMs)
+      // Empty: derived per instance from its cores and memory (shared/http/defaultConcurrentAnalyses.ts).
+      DRGRADE_MAX_CONCURRENT_ANALYSES: ''
+      DRGRADE_ANALYSIS_QUEUE_SIZE: ''
       DRGRADE_MACULA_DISC_DIAMETERS: maculaDiscDiameters
     }
   }

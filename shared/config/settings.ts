@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.js';
+import { defaultConcurrentAnalyses } from '../http/defaultConcurrentAnalyses.js';
 
 /**
  * The function app's settings, read once from the environment into a typed read-only object.
@@ -22,6 +23,8 @@ export const settingNames = {
   maxImageBytes: 'DRGRADE_MAX_IMAGE_BYTES',
   maxPixels: 'DRGRADE_MAX_PIXELS',
   requestDeadlineMs: 'DRGRADE_REQUEST_DEADLINE_MS',
+  maxConcurrentAnalyses: 'DRGRADE_MAX_CONCURRENT_ANALYSES',
+  analysisQueueSize: 'DRGRADE_ANALYSIS_QUEUE_SIZE',
   maculaDiscDiameters: 'DRGRADE_MACULA_DISC_DIAMETERS',
 } as const;
 
@@ -67,6 +70,10 @@ export interface Settings {
   readonly maxPixels: number;
   /** Deadline for one HTTP grading request. @default 120000 (well under the platform's 230 s) */
   readonly requestDeadlineMs: number;
+  /** Photographs one instance analyses at once over HTTP. @default one per core, as memory allows (`defaultConcurrentAnalyses`) */
+  readonly maxConcurrentAnalyses: number;
+  /** HTTP requests waiting for an analysis slot; beyond it 503 `SERVICE_OVERLOADED` with Retry-After. @default `maxConcurrentAnalyses` */
+  readonly analysisQueueSize: number;
   /** Lesion search radius around the fovea in disc diameters; `null` = whole retina. @default 2 */
   readonly maculaDiscDiameters: number | null;
 }
@@ -86,6 +93,8 @@ export const defaultSettings: Settings = Object.freeze({
   maxImageBytes: 32 * 1024 * 1024,
   maxPixels: 40_000_000,
   requestDeadlineMs: 120_000,
+  maxConcurrentAnalyses: defaultConcurrentAnalyses(),
+  analysisQueueSize: defaultConcurrentAnalyses(),
   maculaDiscDiameters: 2,
 });
 
@@ -102,6 +111,7 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     if (!Number.isInteger(n) || n < min) throw invalidArgument(name, `an integer >= ${min}`, v);
     return n;
   };
+  const maxConcurrentAnalyses = int(settingNames.maxConcurrentAnalyses, defaultSettings.maxConcurrentAnalyses, 1);
   const ep = parseExecutionProvider(settingNames.executionProvider, str(settingNames.executionProvider) ?? defaultSettings.executionProvider);
   const macula = str(settingNames.maculaDiscDiameters);
   let maculaDiscDiameters: number | null = defaultSettings.maculaDiscDiameters;
@@ -127,6 +137,8 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     maxImageBytes: int(settingNames.maxImageBytes, defaultSettings.maxImageBytes, 1),
     maxPixels: int(settingNames.maxPixels, defaultSettings.maxPixels, 1),
     requestDeadlineMs: int(settingNames.requestDeadlineMs, defaultSettings.requestDeadlineMs, 1),
+    maxConcurrentAnalyses,
+    analysisQueueSize: int(settingNames.analysisQueueSize, maxConcurrentAnalyses, 0),
     maculaDiscDiameters,
   });
 }
