@@ -14,6 +14,12 @@ export const errorCatalog = {
   IMAGE_TOO_SMALL: { status: 400, transient: false, title: 'Image too small' },
   INVALID_ARGUMENT: { status: 400, transient: false, title: 'Invalid argument' },
   NOT_FOUND: { status: 404, transient: false, title: 'Not found' },
+  // DICOM input (permanent); every code starts with DICOM_
+  DICOM_MALFORMED: { status: 400, transient: false, title: 'Malformed DICOM file' },
+  DICOM_UNSUPPORTED_SOP_CLASS: { status: 415, transient: false, title: 'Unsupported DICOM SOP class' },
+  DICOM_UNSUPPORTED_TRANSFER_SYNTAX: { status: 415, transient: false, title: 'Unsupported DICOM transfer syntax' },
+  DICOM_UNSUPPORTED_PIXEL_FORMAT: { status: 415, transient: false, title: 'Unsupported DICOM pixel format' },
+  DICOM_NO_PIXEL_DATA: { status: 400, transient: false, title: 'DICOM file without pixel data' },
   // Model contract (permanent)
   MODEL_NOT_FOUND: { status: 500, transient: false, title: 'Model not found' },
   MODEL_MANIFEST_INVALID: { status: 500, transient: false, title: 'Model manifest invalid' },

@@ -1,11 +1,13 @@
 import sharp, { type Metadata } from 'sharp';
 import { DrgradeError } from '../errors.js';
 import type { RgbImage } from './RgbImage.js';
+import { dicomDecodable } from './dicomDecodable.js';
 import { detectFormat, type SupportedFormat } from './detectFormat.js';
 
 /**
  * All decoding of untrusted image bytes happens here (sharp/libvips). Formats are detected by magic bytes;
- * EXIF orientation is applied; every bit depth and colour space ends as 8-bit sRGB RGB.
+ * EXIF orientation is applied; every bit depth and colour space ends as 8-bit sRGB RGB. A DICOM file is read by
+ * shared/dicom and its first frame decoded here like any other image (see `dicomDecodable`).
  */
 
 /** Limits applied before any pixel is decoded. */
@@ -50,11 +52,12 @@ export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits = {})
   }
   const detected = detectFormat(bytes);
   if (!detected.supported) {
-    throw new DrgradeError('UNSUPPORTED_FORMAT', `Expected a JPEG, PNG, TIFF or WebP image for input but received ${detected.format === 'unknown' ? 'unrecognised bytes' : detected.format.toUpperCase()}`, { details: { format: detected.format } });
+    throw new DrgradeError('UNSUPPORTED_FORMAT', `Expected a JPEG, PNG, TIFF, WebP or DICOM image for input but received ${detected.format === 'unknown' ? 'unrecognised bytes' : detected.format.toUpperCase()}`, { details: { format: detected.format } });
   }
+  const source = sharpSource(bytes, detected.format);
   let meta: Metadata;
   try {
-    meta = await sharp(bytes, { limitInputPixels: false, failOn: 'error' }).metadata();
+    meta = await sharp(source.input, { ...source.options, limitInputPixels: false, failOn: 'error' }).metadata();
   } catch (error) {
     throw new DrgradeError('CORRUPT_IMAGE', `Expected a decodable ${detected.format.toUpperCase()} for input but its header could not be read`, { cause: error });
   }
@@ -79,8 +82,9 @@ export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits = {})
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Promise<{ image: RgbImage; info: ImageInfo }> {
   const info = await inspectImage(bytes, options);
   const maxPixels = options.maxPixels ?? defaults.maxPixels;
+  const source = sharpSource(bytes, info.format);
   try {
-    let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', sequentialRead: true }).rotate();
+    let pipeline = sharp(source.input, { ...source.options, limitInputPixels: maxPixels, failOn: 'error', sequentialRead: true }).rotate();
     if (options.region) {
       const r = clipRegion(options.region, info.width, info.height);
       pipeline = pipeline.extract(r);
@@ -107,6 +111,13 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
     }
     throw new DrgradeError('CORRUPT_IMAGE', `Expected a complete ${info.format.toUpperCase()} for input but decoding failed (${firstLine(message)})`, { cause: error });
   }
+}
+
+/** What sharp reads for `bytes`: the bytes themselves, or for DICOM the first frame (JPEG or raw samples). */
+function sharpSource(bytes: Uint8Array, format: SupportedFormat): { input: Uint8Array; options: { raw?: { width: number; height: number; channels: 1 | 3 } } } {
+  if (format !== 'dicom') return { input: bytes, options: {} };
+  const frame = dicomDecodable(bytes);
+  return frame.kind === 'jpeg' ? { input: frame.bytes, options: {} } : { input: frame.bytes, options: { raw: { width: frame.width, height: frame.height, channels: frame.channels } } };
 }
 
 function clipRegion(region: NonNullable<DecodeOptions['region']>, width: number, height: number) {

@@ -3,7 +3,8 @@
  */
 
 /** Formats drgrade decodes. */
-export type SupportedFormat = 'jpeg' | 'png' | 'tiff' | 'webp';
+/** `dicom`: a DICOM Part 10 file (128-byte preamble, then `DICM`), whose pixels are read by shared/dicom. */
+export type SupportedFormat = 'jpeg' | 'png' | 'tiff' | 'webp' | 'dicom';
 
 /** Formats recognised only to be refused with a precise message. */
 export type RefusedFormat = 'gif' | 'svg' | 'pdf' | 'heif' | 'avif' | 'bmp' | 'jpeg2000' | 'jxl' | 'zip' | 'html';
@@ -21,6 +22,8 @@ const ascii = (b: Uint8Array, start: number, end: number): string =>
 
 /** Detects the container of `bytes` from its first bytes. */
 export function detectFormat(bytes: Uint8Array): DetectedFormat {
+  // First: the 128-byte preamble is free-form and may itself look like a TIFF or JPEG header.
+  if (ascii(bytes, 128, 132) === 'DICM') return { supported: true, format: 'dicom' };
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { supported: true, format: 'jpeg' };
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { supported: true, format: 'png' };
   if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]) ||
