@@ -24,6 +24,10 @@ param principalType string = 'User'
 @description('Bearer key shared by the function app and the inference service; azd keeps it stable via secretOrRandomPassword.')
 param inferenceKey string
 
+@secure()
+@description('Salt of the patient-identifier hashes in results (DRGRADE_IDENTIFIER_SALT); azd keeps it stable via secretOrRandomPassword, since a new salt splits every patient\'s exams.')
+param identifierSalt string
+
 @description('Inference image set by azd after the first deploy (SERVICE_INFERENCE_IMAGE_NAME); empty = placeholder until then.')
 param inferenceImageName string = ''
 
@@ -116,6 +120,7 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName, workload: 'drgrade', purpose: 'research-use-only' }
 var deploymentContainerName = 'app-package-${resourceToken}'
 var inferenceKeySecretName = 'drgrade-inference-key'
+var identifierSaltSecretName = 'drgrade-identifier-salt'
 var gpuProfileName = 'gpu'
 
 // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
@@ -261,6 +266,13 @@ module keyVault 'app/key-vault.bicep' = {
     name: 'kv-${resourceToken}'
     secretName: inferenceKeySecretName
     secretValue: inferenceKey
+    identifierSaltSecretName: identifierSaltSecretName
+    identifierSaltValue: identifierSalt
+    // Only the function app hashes identifiers; azd reads the salt back on the next provision.
+    saltReaders: concat(
+      [{ principalId: functionIdentity.outputs.principalId, principalType: 'ServicePrincipal' }],
+      empty(principalId) ? [] : [{ principalId: principalId, principalType: principalType }]
+    )
     purgeProtection: keyVaultPurgeProtection
     secretReaders: concat(
       [
@@ -364,6 +376,7 @@ module functionApp 'app/function-app.bicep' = {
     poisonContainerName: poisonContainerName
     inferenceUrl: inference.outputs.url
     inferenceKeySecretUri: keyVault.outputs.secretUri
+    identifierSaltSecretUri: keyVault.outputs.identifierSaltSecretUri
     inferenceTimeoutMs: inferenceTimeoutMs
     maxImageBytes: maxImageBytes
     maxPixels: maxPixels

@@ -21,6 +21,8 @@ param poisonContainerName string
 @description('Base URL of the GPU inference service (internal to the virtual network).')
 param inferenceUrl string
 param inferenceKeySecretUri string
+@description('Key Vault URI of the patient-identifier salt.')
+param identifierSaltSecretUri string
 param inferenceTimeoutMs int
 param maxImageBytes int
 param maxPixels int
@@ -107,6 +109,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       DRGRADE_MAX_CONCURRENT_ANALYSES: ''
       DRGRADE_ANALYSIS_QUEUE_SIZE: ''
       DRGRADE_MACULA_DISC_DIAMETERS: maculaDiscDiameters
+      DRGRADE_IDENTIFIER_SALT: '@Microsoft.KeyVault(SecretUri=${identifierSaltSecretUri})'
     }
   }
 

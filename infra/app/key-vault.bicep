@@ -13,6 +13,11 @@ param secretName string
 param secretValue string
 param purgeProtection bool
 param secretReaders readerType[]
+@description('Second secret: the salt of patient-identifier hashes (DRGRADE_IDENTIFIER_SALT).')
+param identifierSaltSecretName string
+@secure()
+param identifierSaltValue string
+param saltReaders readerType[]
 
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 
@@ -53,6 +58,29 @@ resource readerRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+resource saltSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: identifierSaltSecretName
+  properties: {
+    value: identifierSaltValue
+    contentType: 'Salt of drgrade patient-identifier hashes'
+  }
+}
+
+resource saltReaderRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for r in saltReaders: {
+    name: guid(saltSecret.id, r.principalId, keyVaultSecretsUser)
+    scope: saltSecret
+    properties: {
+      principalId: r.principalId
+      principalType: r.principalType
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    }
+  }
+]
+
 output name string = vault.name
 @description('Versionless secret URI: consumers follow the latest version.')
 output secretUri string = secret.properties.secretUri
+@description('Versionless URI of the identifier salt.')
+output identifierSaltSecretUri string = saltSecret.properties.secretUri

@@ -26,6 +26,7 @@ export const settingNames = {
   maxConcurrentAnalyses: 'DRGRADE_MAX_CONCURRENT_ANALYSES',
   analysisQueueSize: 'DRGRADE_ANALYSIS_QUEUE_SIZE',
   maculaDiscDiameters: 'DRGRADE_MACULA_DISC_DIAMETERS',
+  identifierSalt: 'DRGRADE_IDENTIFIER_SALT',
 } as const;
 
 /** How the storage connection is configured. */
@@ -76,6 +77,11 @@ export interface Settings {
   readonly analysisQueueSize: number;
   /** Lesion search radius around the fovea in disc diameters; `null` = whole retina. @default 2 */
   readonly maculaDiscDiameters: number | null;
+  /**
+   * Salt of the patient-identifier hashes written in results (`source.dicom.patientIdHash`, FHIR subjects, exam
+   * keys). A secret: never logged. @default '' (then hashes are only pseudonyms; infra always sets one)
+   */
+  readonly identifierSalt: string;
 }
 
 /** Default values of {@link Settings}. */
@@ -96,6 +102,7 @@ export const defaultSettings: Settings = Object.freeze({
   maxConcurrentAnalyses: defaultConcurrentAnalyses(),
   analysisQueueSize: defaultConcurrentAnalyses(),
   maculaDiscDiameters: 2,
+  identifierSalt: '',
 });
 
 /** Reads {@link Settings} from an environment (default `process.env`); invalid values throw `INVALID_ARGUMENT`. */
@@ -140,6 +147,7 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     maxConcurrentAnalyses,
     analysisQueueSize: int(settingNames.analysisQueueSize, maxConcurrentAnalyses, 0),
     maculaDiscDiameters,
+    identifierSalt: str(settingNames.identifierSalt) ?? defaultSettings.identifierSalt,
   });
 }
 

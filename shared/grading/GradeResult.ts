@@ -1,4 +1,5 @@
 import type { FieldOfView, Landmarks, Lesion, Quality } from '../analysis/AnalysisResult.js';
+import type { DicomSource } from '../dicom/DicomSource.js';
 import type { IcdrGrade } from './gradeTable.js';
 
 /** The research-use disclaimer carried by every output. */
@@ -42,6 +43,8 @@ export interface GradeResult {
   readonly landmarks: Landmarks | null;
   readonly lesions: Lesion[];
   readonly provenance: Provenance;
+  /** What the source file said about itself: for DICOM, its UIDs, laterality and camera (identifiers hashed). */
+  readonly source?: { readonly dicom: DicomSource };
   readonly timingsMs: Record<string, number>;
   readonly error?: { readonly code: string; readonly message: string };
 }

@@ -1,5 +1,6 @@
 import type { AnalysisResult } from '../analysis/AnalysisResult.js';
 import { analysisVersion, analyzeFundus, type AnalyzeOptions } from '../analysis/analyzeFundus.js';
+import { readDicomSource } from '../dicom/readDicom.js';
 import { DrgradeError, invalidArgument, isDrgradeError } from '../errors.js';
 import { gradeInfo, referableProbability, sightThreateningProbability, type IcdrGrade } from '../grading/gradeTable.js';
 import type { Grader } from '../grading/Grader.js';
@@ -7,6 +8,7 @@ import { researchDisclaimer, type GradeResult, type Grading } from '../grading/G
 import { imageToTensor } from '../grading/imageToTensor.js';
 import type { ModelManifest } from '../grading/ModelManifest.js';
 import { prepareModelInput } from '../grading/prepareModelInput.js';
+import { detectFormat } from '../image/detectFormat.js';
 
 /** Options of {@link gradePhotograph}. */
 export interface GradePhotographOptions {
@@ -22,6 +24,8 @@ export interface GradePhotographOptions {
   limits?: { maxImageBytes?: number; maxPixels?: number };
   /** Facts about the source to record in provenance (ETag, content hash); never names. */
   sourceFacts?: Record<string, string | number>;
+  /** Salt of the patient-identifier hash in `source.dicom` (the `DRGRADE_IDENTIFIER_SALT` setting). @default '' */
+  identifierSalt?: string;
 }
 
 /**
@@ -39,6 +43,9 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
     createdAt: new Date().toISOString(),
     ...(options.sourceFacts ? { source: options.sourceFacts } : {}),
   };
+  // A DICOM source's facts (UIDs, laterality, camera; the patient only as a salted hash) go into every result.
+  const dicom = detectFormat(bytes).format === 'dicom' ? readDicomSource(bytes, { identifierSalt: options.identifierSalt ?? '' }) : null;
+  const source = dicom ? { source: { dicom } } : {};
   let analysis: AnalysisResult;
   try {
     options.signal?.throwIfAborted();
@@ -46,13 +53,13 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
   } catch (error) {
     if (isDrgradeError(error) && !error.transient) {
       return {
-        result: { status: 'rejected', disclaimer: researchDisclaimer, grading: null, quality: null, fov: null, landmarks: null, lesions: [], provenance, timingsMs: { total: ms(started) }, error: { code: error.code, message: error.message } },
+        result: { status: 'rejected', disclaimer: researchDisclaimer, grading: null, quality: null, fov: null, landmarks: null, lesions: [], provenance, ...source, timingsMs: { total: ms(started) }, error: { code: error.code, message: error.message } },
         analysis: null,
       };
     }
     throw abortAsDeadline(error, options.signal);
   }
-  const base = { disclaimer: researchDisclaimer, quality: analysis.quality, fov: analysis.fov, landmarks: analysis.landmarks, lesions: analysis.lesions, provenance };
+  const base = { disclaimer: researchDisclaimer, quality: analysis.quality, fov: analysis.fov, landmarks: analysis.landmarks, lesions: analysis.lesions, provenance, ...source };
   if (!analysis.quality.gradable) {
     return { result: { status: 'ungradable', ...base, grading: null, timingsMs: { ...analysis.timingsMs, total: ms(started) } }, analysis };
   }

@@ -14,6 +14,7 @@ export function gradeBytesFor(settings: Settings): GradeBytes {
       grader,
       analysis: { maculaDiscDiameters: settings.maculaDiscDiameters },
       limits: { maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels },
+      identifierSalt: settings.identifierSalt,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.operatingPoint ? { operatingPoint: options.operatingPoint } : {}),
     });
