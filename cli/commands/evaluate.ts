@@ -2,12 +2,12 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { intOption, parseCli } from '../args.js';
-import { fileStem, readCsv } from '../../shared/datasets/readCsv.js';
 import { DrgradeError, invalidArgument } from '../../shared/errors.js';
 import type { GradeResult, Grading } from '../../shared/grading/GradeResult.js';
 import { isIcdrGrade, referableProbability } from '../../shared/grading/gradeTable.js';
 import { readModelManifest } from '../../shared/grading/loadModel.js';
 import { evaluate } from '../../shared/evaluation/evaluate.js';
+import { parseLabelsCsv } from '../../shared/evaluation/parseLabelsCsv.js';
 import { evaluationCharts } from '../../shared/evaluation/evaluationCharts.js';
 import { scoreCases, type EvaluationCase } from '../../shared/evaluation/EvaluationCase.js';
 import { renderChartSvg } from '../../shared/evaluation/renderChartSvg.js';
@@ -94,19 +94,9 @@ export async function run(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Label CSV → stem → grade. Rows are named by number in errors, never by image name. */
+/** Label CSV → stem → grade (rows named by number in errors, never by image name). */
 async function readLabels(path: string): Promise<Map<string, 0 | 1 | 2 | 3 | 4>> {
-  const rows = readCsv(await readFile(path, 'utf8'));
-  const labels = new Map<string, 0 | 1 | 2 | 3 | 4>();
-  rows.forEach((row, index) => {
-    if (row.image === undefined || row.dr_grade_icdr === undefined) {
-      throw invalidArgument('the labels CSV header', 'columns image and dr_grade_icdr', Object.keys(row).join(','));
-    }
-    const grade = row.dr_grade_icdr === '' ? Number.NaN : Number(row.dr_grade_icdr);
-    if (!isIcdrGrade(grade)) throw invalidArgument(`dr_grade_icdr of labels row ${index + 2}`, 'an integer 0–4', row.dr_grade_icdr);
-    labels.set(fileStem(row.image), grade);
-  });
-  return labels;
+  return parseLabelsCsv(await readFile(path, 'utf8'));
 }
 
 async function readResults(dir: string): Promise<Map<string, Pick<GradeResult, 'status' | 'grading'>>> {
