@@ -6,10 +6,14 @@ import { fileStem, isImageFileName } from '../../shared/datasets/readCsv.js';
 import { decodeMask } from '../../shared/image/decodeImage.js';
 import { componentsNear, connectedComponents } from '../../shared/lesionEval/connectedComponents.js';
 import { froc, type ScoredCandidate } from '../../shared/lesionEval/froc.js';
+import { lesionClasses } from '../../shared/lesions/lesionClasses.js';
+import { lesionMapToSource } from '../../shared/lesions/lesionMapToSource.js';
+import { LesionModel } from '../../shared/lesions/LesionModel.js';
+import { PixelPrecisionRecall } from '../../shared/lesionEval/pixelPrecisionRecall.js';
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
-export const summary = 'eval-lesions --images <dir> --masks <dir> --json: FROC of dark (red, MA) and bright (EX) candidates';
+export const summary = 'eval-lesions --images <dir> --masks <dir> [--cv <dir> | --lesion-model <dir> | --no-lesion-model] --json: FROC of dark (red, MA) and bright (EX) candidates, pixel AUPR per class';
 
 type Cls = 'MA' | 'HE' | 'EX' | 'SE';
 
@@ -18,6 +22,7 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     images: { type: 'string' }, masks: { type: 'string' }, json: { type: 'boolean', default: false },
     limit: { type: 'string' }, 'retina-diameter': { type: 'string' }, help: { type: 'boolean', default: false },
+    cv: { type: 'string' }, 'lesion-model': { type: 'string' }, 'no-lesion-model': { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.images || !values.masks) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const files = (await readdir(values.images)).filter((f) => isImageFileName(f)).sort();
@@ -26,6 +31,8 @@ export async function run(args: string[]): Promise<number> {
   const gt: Record<'red' | 'MA' | 'EX', number> = { red: 0, MA: 0, EX: 0 };
   let images = 0;
   const started = performance.now();
+  const models = await modelsFor(values);
+  const pixels = new PixelPrecisionRecall(lesionClasses.map((c) => c.code));
   for (const f of files.slice(0, limit)) {
     const stem = fileStem(f);
     const maskPath = (cls: Cls) => ['png', 'tif', 'tiff'].map((e) => join(values.masks!, cls, `${stem}_${cls}.${e}`)).find((p) => existsSync(p));
@@ -33,11 +40,21 @@ export async function run(args: string[]): Promise<number> {
     const [ma, he, ex, se] = await Promise.all((['MA', 'HE', 'EX', 'SE'] as const).map(load));
     if (!ma && !he && !ex) continue;
     images++;
+    const lesionModel = models.pick(stem);
+    if (lesionModel === 'skip') continue;
     const analysis = await analyzeFundus(await readFile(join(values.images, f)), {
-      maculaDiscDiameters: null, skipAnnotatedImage: true, reportMinScore: 0,
+      maculaDiscDiameters: null, skipAnnotatedImage: true, reportMinScore: 0, keepLesionMaps: true,
+      ...(lesionModel !== undefined ? { lesionModel } : {}),
       ...(values['retina-diameter'] ? { retinaDiameterPx: Number(values['retina-diameter']) } : {}),
     });
     const width = analysis.source.width, height = analysis.source.height;
+    if (analysis.lesionMaps && analysis.transform) {
+      const masks: Record<Cls, typeof ma> = { MA: ma, HE: he, EX: ex, SE: se };
+      for (const cls of lesionClasses) {
+        const truth = masks[cls.idridMask];
+        if (truth && truth.width === width && truth.height === height) pixels.add(cls.code, lesionMapToSource(analysis.lesionMaps, cls.code, analysis.transform, width, height), truth.data);
+      }
+    }
     const tol = (5 * width) / 4288;
     const union = (a: typeof ma, b: typeof ma) => {
       const base = a ?? b;
@@ -70,7 +87,39 @@ export async function run(args: string[]): Promise<number> {
     const r = froc(cands[c], gt[c], images);
     classes[c] = { groundTruth: gt[c], candidates: cands[c].length, frocScore: r.frocScore, sensitivityAt: r.sensitivityAt };
   }
-  const out = { images, classes, secondsTotal: Math.round((performance.now() - started) / 100) / 10 };
+  // Pixel-level area under the precision–recall curve of each class map, as in the IDRiD 2018 challenge.
+  for (const cls of lesionClasses) {
+    const aupr = pixels.aupr(cls.code);
+    if (aupr === null) continue;
+    const entry = (classes[cls.code] ?? {}) as Record<string, unknown>;
+    classes[cls.code] = { ...entry, aupr: Math.round(aupr * 10000) / 10000, positivePixels: pixels.positives(cls.code) };
+  }
+  const out = { images, lesionModel: models.describe, classes, secondsTotal: Math.round((performance.now() - started) / 100) / 10 };
   process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
   return 0;
+}
+
+/**
+ * Which lesion model scores which photograph: with `--cv <dir>`, the fold model (`<dir>/fold-*\/`) whose manifest
+ * lists the photograph as held out (photographs no fold holds out are skipped: no figure is in-sample); with
+ * `--lesion-model`, that model; with `--no-lesion-model`, the FRST scores alone; otherwise the shipped model.
+ */
+async function modelsFor(values: { cv?: string | undefined; 'lesion-model'?: string | undefined; 'no-lesion-model'?: boolean | undefined }): Promise<{ pick(stem: string): LesionModel | null | undefined | 'skip'; describe: string }> {
+  if (values['no-lesion-model']) return { pick: () => null, describe: 'none (FRST scores)' };
+  if (values['lesion-model']) {
+    const model = await LesionModel.load(values['lesion-model']);
+    return { pick: () => model, describe: `${model.manifest.name} ${model.manifest.version}` };
+  }
+  if (values.cv) {
+    const byStem = new Map<string, LesionModel>();
+    const folds = (await readdir(values.cv)).filter((d) => d.startsWith('fold-')).sort();
+    for (const d of folds) {
+      const model = await LesionModel.load(join(values.cv, d));
+      const heldOut = model.manifest.training.heldOut;
+      if (!Array.isArray(heldOut)) throw new Error(`Expected training.heldOut in ${join(values.cv, d, 'model.json')}`);
+      for (const stem of heldOut) byStem.set(String(stem), model);
+    }
+    return { pick: (stem) => byStem.get(stem) ?? 'skip', describe: `cross-validation: ${folds.length} fold models, each scoring only its held-out photographs` };
+  }
+  return { pick: () => undefined, describe: 'shipped (models/lesions)' };
 }

@@ -1,4 +1,7 @@
 import type { RgbImage } from '../image/RgbImage.js';
+import type { DmeRisk } from '../lesions/dmeRisk.js';
+import type { LesionLabel } from '../lesions/lesionClasses.js';
+import type { LesionMaps } from '../lesions/LesionModel.js';
 
 /**
  * What the analysis core returns for one photograph. Every coordinate is in SOURCE-image pixels
@@ -63,8 +66,8 @@ export interface Landmarks {
   readonly laterality: 'left' | 'right' | null;
 }
 
-/** Lesion candidate class guess. */
-export type LesionClass = 'microaneurysm' | 'haemorrhage' | 'exudate';
+/** Lesion candidate class guess (a label of the lesion-class table, shared/lesions/lesionClasses.ts). */
+export type LesionClass = LesionLabel;
 
 /** One lesion candidate, in source pixels. */
 export interface Lesion {
@@ -95,6 +98,12 @@ export interface AnalysisResult {
   readonly landmarks: Landmarks;
   readonly lesions: Lesion[];
   readonly transform: NormalisationTransform | null;
+  /** Risk of diabetic macular oedema from the exudates and the fovea (IDRiD's scale); `null` when not assessed. */
+  readonly dme: DmeRisk | null;
+  /** The learned lesion stage's model, when it ran (provenance). */
+  readonly lesionModel: { readonly name: string; readonly version: string; readonly sha256: string } | null;
+  /** Per-class lesion probability maps at the normalised scale (only with `keepLesionMaps`). */
+  readonly lesionMaps: LesionMaps | null;
   /** Per-stage wall times in milliseconds (decode, fov, quality, enhance, landmarks, lesions, annotate, total). */
   readonly timingsMs: Record<string, number>;
   /** Images at the normalised scale; `null` when the image was not a usable fundus. */

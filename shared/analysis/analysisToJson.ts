@@ -12,6 +12,8 @@ export function analysisToJson(analysis: AnalysisResult): Record<string, unknown
     fov: analysis.fov,
     landmarks: analysis.landmarks,
     lesions: analysis.lesions,
+    dme: analysis.dme,
+    lesionModel: analysis.lesionModel,
     transform: analysis.transform,
     timingsMs: analysis.timingsMs,
   };

@@ -5,7 +5,12 @@ import { fovMask } from '../fov/fovMask.js';
 import { decodeImage, type DecodeLimits } from '../image/decodeImage.js';
 import { createRgbImage, type FloatImage, type MaskImage, type RgbImage } from '../image/RgbImage.js';
 import { findLandmarks, type FindLandmarksOptions } from '../landmarks/findLandmarks.js';
+import { defaultLesionModel } from '../lesions/defaultLesionModel.js';
 import { detectLesions, type DetectLesionsOptions } from '../lesions/detectLesions.js';
+import { dmeRisk, type DmeRisk } from '../lesions/dmeRisk.js';
+import type { LesionMaps, LesionModel } from '../lesions/LesionModel.js';
+import { insideOpticDisc, withinMacula } from '../lesions/anatomyFilter.js';
+import { rescoreWithLesionMaps } from '../lesions/rescoreWithLesionMaps.js';
 import { assessQuality } from '../quality/assessQuality.js';
 import type { AnalysisResult, Landmarks, Lesion, NormalisationTransform } from './AnalysisResult.js';
 
@@ -35,6 +40,13 @@ export interface AnalyzeOptions extends DecodeLimits {
   reportMinScore?: number;
   /** Skip lesion detection (landmark evaluation). @default false */
   skipLesions?: boolean;
+  /**
+   * The learned lesion stage: a loaded model, or `null` for the FRST scores alone (the reference system's
+   * method without a learned stage). @default the shipped model (`models/lesions`), loaded once per process
+   */
+  lesionModel?: LesionModel | null;
+  /** Keep the lesion model's probability maps in the result (`lesionMaps`; `--lesion-maps`, pixel AUPR). @default false */
+  keepLesionMaps?: boolean;
 }
 
 /**
@@ -59,7 +71,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
     const quality = assessQuality({ image: small, mask: null, sourceWidth: info.width, sourceHeight: info.height, fov: null });
     lap('quality');
     timings.total = round1(performance.now() - t0);
-    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform: null, timingsMs: timings, images: { original: small, enhanced: null, annotated: null } };
+    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform: null, dme: null, lesionModel: null, lesionMaps: null, timingsMs: timings, images: { original: small, enhanced: null, annotated: null } };
   }
   const fov = { cx: fit.cx * k, cy: fit.cy * k, radius: fit.radius * k };
 
@@ -90,7 +102,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   const fovOut = { cx: round1(fov.cx), cy: round1(fov.cy), radius: round1(fov.radius) };
   if (quality.reasons.includes('not_a_fundus')) {
     timings.total = round1(performance.now() - t0);
-    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform, timingsMs: timings, images: { original: normalised, enhanced: null, annotated: null } };
+    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform, dme: null, lesionModel: null, lesionMaps: null, timingsMs: timings, images: { original: normalised, enhanced: null, annotated: null } };
   }
 
   const { enhanced, background } = enhanceWithBackground(normalised, mask, { sigmaPx: side / 30 });
@@ -108,14 +120,36 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
 
   const macula = options.maculaDiscDiameters === undefined ? 2 : options.maculaDiscDiameters;
   let lesions: Lesion[] = [];
-  let normLesions: ReturnType<typeof detectLesions>['lesions'] = [];
+  let normLesions: { kind: 'dark' | 'bright'; class: Lesion['class']; x: number; y: number; radius: number; score: number; features?: Record<string, number> }[] = [];
+  let dme: DmeRisk | null = null;
+  let lesionMaps: LesionMaps | null = null;
+  const model = options.skipLesions || !quality.gradable ? null : options.lesionModel === undefined ? await defaultLesionModel() : options.lesionModel;
   if (quality.gradable && !options.skipLesions) {
     const green = flattenedGreen(normalised, mask, background[1]!);
-    const minScore = options.reportMinScore ?? 0.5;
-    normLesions = detectLesions(green, mask, { ...options.lesions, scale, disc, fovea, maculaDiscDiameters: macula }).lesions.filter((l) => l.score >= minScore);
+    const anatomy = { disc, fovea, maculaDiscDiameters: macula };
+    if (model) {
+      // The learned stage reads the whole retina: DME needs every exudate; the macula filter applies to `lesions` only.
+      const frstCandidates = detectLesions(green, mask, { ...options.lesions, scale, disc, fovea, maculaDiscDiameters: null }).lesions;
+      lap('lesions');
+      lesionMaps = await model.predict(enhanced);
+      lap('lesionModel');
+      // Regrouping happened on the FRST candidates; the map peaks below are single findings, spaced like FRST's.
+      const all = rescoreWithLesionMaps(frstCandidates, lesionMaps, mask, { keep: (x, y) => !insideOpticDisc(x, y, disc), minDistancePx: 6 * scale });
+      const report = model.reporting;
+      const minOf = (kind: 'dark' | 'bright') => options.reportMinScore ?? report.minScore[kind];
+      const exudates = all.filter((l) => l.class === 'exudate' && l.score >= report.dmeExudateMinScore);
+      dme = dmeRisk(exudates, fovea, disc ? 2 * disc.radius : null);
+      normLesions = all.filter((l) => l.score >= minOf(l.kind) && withinMacula(l.x, l.y, anatomy));
+      lap('lesionRescore');
+    } else {
+      // FRST scores alone, as before the learned stage; DME then only sees the exudates inside the macula filter.
+      const minScore = options.reportMinScore ?? 0.5;
+      normLesions = detectLesions(green, mask, { ...options.lesions, scale, disc, fovea, maculaDiscDiameters: macula }).lesions.filter((l) => l.score >= minScore);
+      dme = dmeRisk(normLesions.filter((l) => l.class === 'exudate'), fovea, disc ? 2 * disc.radius : null);
+    }
     lesions = normLesions.map((l) => ({ kind: l.kind, class: l.class, ...toSrc(l.x, l.y), radius: round1(l.radius * transform.scale), score: l.score, ...(l.features ? { features: l.features } : {}) }));
   }
-  lap('lesions');
+  if (!timings.lesions) lap('lesions');
 
   let annotated: RgbImage | null = null;
   if (!options.skipAnnotatedImage) {
@@ -128,7 +162,8 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   }
   lap('annotate');
   timings.total = round1(performance.now() - t0);
-  return { source, quality, fov: fovOut, landmarks, lesions, transform, timingsMs: timings, images: { original: normalised, enhanced, annotated } };
+  const lesionModel = model ? { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256 } : null;
+  return { source, quality, fov: fovOut, landmarks, lesions, transform, dme, lesionModel, lesionMaps: options.keepLesionMaps ? lesionMaps : null, timingsMs: timings, images: { original: normalised, enhanced, annotated } };
 }
 
 function limits(options: AnalyzeOptions): DecodeLimits {

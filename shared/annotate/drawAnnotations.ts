@@ -1,12 +1,13 @@
 import type { RgbImage } from '../image/RgbImage.js';
+import { lesionClassByLabel, type LesionLabel } from '../lesions/lesionClasses.js';
 
 /**
  * Draws the findings on a copy of the normalised image. Style (chosen so the two lesion families never look alike,
- * also for red–green colour-blind readers): dark (red) lesions = cyan rings; bright lesions (exudates) = magenta
- * squares; optic disc = yellow ring; fovea = white cross; macula region = dashed white ring.
+ * also for red–green colour-blind readers): dark (red) lesions = rings, bright lesions = squares, each in its class's
+ * colour from the lesion-class table (microaneurysm cyan, haemorrhage blue, exudate magenta, soft exudate orange); optic disc = yellow ring; fovea = white cross; macula region = dashed white ring.
  */
 export interface AnnotationInput {
-  readonly lesions: readonly { kind: 'dark' | 'bright'; x: number; y: number; radius: number; score: number }[];
+  readonly lesions: readonly { kind: 'dark' | 'bright'; class?: LesionLabel; x: number; y: number; radius: number; score: number }[];
   readonly disc: { x: number; y: number; radius: number } | null;
   readonly fovea: { x: number; y: number } | null;
   /** Radius of the macula circle around the fovea, px; omitted when null. */
@@ -37,8 +38,9 @@ export function drawAnnotations(image: RgbImage, input: AnnotationInput, options
   if (input.fovea) cross(out, input.fovea.x, input.fovea.y, Math.max(6, image.width / 60), t, annotationColours.fovea);
   for (const l of input.lesions) {
     const r = Math.max(3 * t, l.radius + 2 * t);
-    if (l.kind === 'dark') ring(out, l.x, l.y, r, t, annotationColours.dark, false);
-    else square(out, l.x, l.y, r, t, annotationColours.bright);
+    const colour = l.class ? lesionClassByLabel(l.class).colour : annotationColours[l.kind];
+    if (l.kind === 'dark') ring(out, l.x, l.y, r, t, colour, false);
+    else square(out, l.x, l.y, r, t, colour);
   }
   return out;
 }

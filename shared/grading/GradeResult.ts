@@ -1,3 +1,4 @@
+import type { DmeRisk } from '../lesions/dmeRisk.js';
 import type { FieldOfView, Landmarks, Lesion, Quality } from '../analysis/AnalysisResult.js';
 import type { DicomSource } from '../dicom/DicomSource.js';
 import type { IcdrGrade } from './gradeTable.js';
@@ -31,6 +32,8 @@ export interface Provenance {
   readonly createdAt: string;
   /** Source blob facts when graded from storage (ETag, content hash); never the name. */
   readonly source?: Record<string, string | number>;
+  /** The learned lesion stage's model, when it ran. */
+  readonly lesionModel?: { readonly name: string; readonly version: string; readonly sha256: string } | null;
 }
 
 /** The result JSON (`<stem>.result.json`, the HTTP 200 body, the blob trigger's output). */
@@ -42,6 +45,8 @@ export interface GradeResult {
   readonly fov: FieldOfView | null;
   readonly landmarks: Landmarks | null;
   readonly lesions: Lesion[];
+  /** Risk of diabetic macular oedema (IDRiD's scale) from the exudates and the fovea; null when not assessed. */
+  readonly dme?: DmeRisk | null;
   readonly provenance: Provenance;
   /** What the source file said about itself: for DICOM, its UIDs, laterality and camera (identifiers hashed). */
   readonly source?: { readonly dicom: DicomSource };

@@ -1,31 +1,13 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InferenceSession } from 'onnxruntime-node';
-import type { ExecutionProviderPreference } from '../config/settings.js';
+import type { InferenceSession } from 'onnxruntime-node';
 import { DrgradeError, type ErrorCode } from '../errors.js';
+import { createOrtSession, type OrtSessionOptions } from '../model/createOrtSession.js';
+import { readModelFile, verifySha256 } from '../model/readModelFile.js';
 import type { ModelManifest } from './ModelManifest.js';
 import { validateManifest } from './validateManifest.js';
 
-/** Options of {@link loadModel}. */
-export interface LoadModelOptions {
-  /**
-   * Execution provider: 'cpu'; 'cuda' (fails with `EXECUTION_PROVIDER_UNAVAILABLE` when CUDA cannot load);
-   * 'auto' (CUDA when it loads, else CPU).
-   * @default 'cpu'
-   */
-  readonly executionProvider?: ExecutionProviderPreference;
-  /** ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (one per physical core). @default 0 */
-  readonly intraOpNumThreads?: number;
-  /**
-   * Let idle intra-op threads spin-wait for the next run (ONNX Runtime's own default). Off here: drgrade runs
-   * inference between other work on the same cores (HTTP parsing in the server, image analysis in the pipeline),
-   * and spinning threads take those cores away; measured on a busy 2-core machine, the server's overhead over session.run fell
-   * from 11 % to 0.3 % with spinning off (`drgrade bench inference`).
-   * @default false
-   */
-  readonly intraOpSpinning?: boolean;
-}
+/** Options of {@link loadModel}: how its ONNX Runtime session is created. */
+export type LoadModelOptions = OrtSessionOptions;
 
 /** A model folder that passed every check, with its ONNX Runtime session. */
 export interface LoadedModel {
@@ -52,14 +34,9 @@ const onnxFile = 'model.onnx';
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const absolute = resolve(dir);
   const manifest = await readModelManifest(absolute);
-  const bytes = await readRequired(join(absolute, onnxFile));
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== manifest.sha256) {
-    throw new DrgradeError('MODEL_CHECKSUM_MISMATCH', `Expected sha256 ${manifest.sha256} (model.json) for ${onnxFile} but received ${actual}`, {
-      details: { expected: manifest.sha256, actual },
-    });
-  }
-  const { session, executionProvider } = await createSession(bytes, options);
+  const bytes = await readModelFile(join(absolute, onnxFile));
+  verifySha256(bytes, manifest.sha256, onnxFile);
+  const { session, executionProvider } = await createOrtSession(bytes, options);
   try {
     checkTensor(session, 'input', manifest.input.name, manifest.input.shape);
     checkTensor(session, 'output', manifest.output.name, manifest.output.shape);
@@ -76,7 +53,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
  */
 export async function readModelManifest(dir: string): Promise<ModelManifest> {
   const path = join(resolve(dir), manifestFile);
-  const text = (await readRequired(path)).toString('utf8');
+  const text = (await readModelFile(path)).toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -86,45 +63,6 @@ export async function readModelManifest(dir: string): Promise<ModelManifest> {
     });
   }
   return validateManifest(parsed);
-}
-
-async function readRequired(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
-      throw new DrgradeError('MODEL_NOT_FOUND', `Expected a model file at ${path} but received ${code}`, { cause: error });
-    }
-    throw new DrgradeError('MODEL_NOT_FOUND', `Expected a readable model file at ${path} but received ${code ?? String(error)}`, { cause: error });
-  }
-}
-
-async function createSession(bytes: Uint8Array, options: LoadModelOptions): Promise<{ session: InferenceSession; executionProvider: 'cpu' | 'cuda' }> {
-  const preference = options.executionProvider ?? 'cpu';
-  const base: InferenceSession.SessionOptions = {
-    graphOptimizationLevel: 'all',
-    ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
-    extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } },
-  };
-  if (preference !== 'cpu') {
-    try {
-      // CPU stays listed so that operators CUDA lacks fall back instead of failing the whole graph.
-      const session = await InferenceSession.create(bytes, { ...base, executionProviders: ['cuda', 'cpu'] });
-      return { session, executionProvider: 'cuda' };
-    } catch (error) {
-      if (preference === 'cuda') {
-        throw new DrgradeError(
-          'EXECUTION_PROVIDER_UNAVAILABLE',
-          `Expected the CUDA execution provider to load for executionProvider 'cuda' but received: ${(error as Error).message}. ` +
-            "Install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 on a host with CUDA 12 and cuDNN 9, or choose 'auto' or 'cpu'.",
-          { cause: error },
-        );
-      }
-    }
-  }
-  const session = await InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
-  return { session, executionProvider: 'cpu' };
 }
 
 function checkTensor(session: InferenceSession, role: 'input' | 'output', name: string, shape: readonly number[]): void {

@@ -23,3 +23,11 @@ export async function resizeRgb(image: RgbImage, width: number, height: number, 
     .toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
+
+/** Encodes an 8-bit single-channel image (a mask or a probability map) as a grey PNG. */
+export async function encodeGrey(image: { readonly width: number; readonly height: number; readonly data: Uint8Array }, options: { compressionLevel?: number } = {}): Promise<Buffer> {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .toColourspace('b-w')
+    .png({ compressionLevel: options.compressionLevel ?? 6 })
+    .toBuffer();
+}

@@ -1,5 +1,6 @@
-import type { LesionClass } from '../analysis/AnalysisResult.js';
+import type { LesionLabel as LesionClass } from './lesionClasses.js';
 import type { FloatImage, MaskImage } from '../image/RgbImage.js';
+import { keepByAnatomy } from './anatomyFilter.js';
 import { frst } from './frst.js';
 import { localEntropy, sampleLocalEntropy, type LocalEntropyImage } from './localEntropy.js';
 import { symmetryMaxima, type SymmetryMaximum } from './symmetryProbability.js';
@@ -229,16 +230,6 @@ export function kthSmallest(values: Float64Array, k: number): number {
     else return values[k]!;
   }
   return values[k]!;
-}
-
-function keepByAnatomy(x: number, y: number, options: DetectLesionsOptions): boolean {
-  const disc = options.disc;
-  if (disc && Math.hypot(x - disc.x, y - disc.y) < 1.2 * disc.radius) return false;
-  const macula = options.maculaDiscDiameters === undefined ? 2 : options.maculaDiscDiameters;
-  if (macula !== null && options.fovea && disc) {
-    if (Math.hypot(x - options.fovea.x, y - options.fovea.y) > macula * 2 * disc.radius) return false;
-  }
-  return true;
 }
 
 /** Greedy spacing in `sorted` order: keeps a candidate unless a kept one lies closer than `minDistance`; stops at `limit` kept. */

@@ -1,5 +1,6 @@
 import type { QualityReason } from '../analysis/AnalysisResult.js';
 import { annotationColours } from '../annotate/drawAnnotations.js';
+import { lesionClasses } from '../lesions/lesionClasses.js';
 import { invalidArgument } from '../errors.js';
 import { researchDisclaimer, type GradeResult } from '../grading/GradeResult.js';
 import { gradeTable } from '../grading/gradeTable.js';
@@ -46,9 +47,13 @@ const reasonText: Record<QualityReason, string> = {
   optic_disc_not_found: 'Optic disc not found',
 };
 
+/** Colour and title of a lesion class from the one lesion-class table (unknown labels fall back to the kind's colour). */
+const classColour = (label: string): string => `rgb(${(lesionClasses.find((c) => c.label === label)?.colour ?? annotationColours.dark).join(',')})`;
+const classTitle = (label: string): string => lesionClasses.find((c) => c.label === label)?.title ?? label;
+
 const layers = [
-  { id: 'dark', label: 'Dark lesions (microaneurysms, haemorrhages)', colour: annotationColours.dark },
-  { id: 'bright', label: 'Bright lesions (exudates)', colour: annotationColours.bright },
+  { id: 'dark', label: `Dark lesions (${lesionClasses.filter((c) => c.kind === 'dark').map((c) => c.title.toLowerCase()).join(', ')})`, colour: annotationColours.dark },
+  { id: 'bright', label: `Bright lesions (${lesionClasses.filter((c) => c.kind === 'bright').map((c) => c.title.toLowerCase()).join(', ')})`, colour: annotationColours.bright },
   { id: 'disc', label: 'Optic disc', colour: annotationColours.disc },
   { id: 'fovea', label: 'Fovea', colour: annotationColours.fovea },
   { id: 'macula', label: 'Macula circle', colour: annotationColours.macula },
@@ -80,10 +85,10 @@ export function renderReport(result: GradeResult, options: RenderReportOptions):
   const minRing = Math.max(imageSize.width, imageSize.height) * 0.006;
 
   const darkMarks = result.lesions.filter((l) => l.kind === 'dark')
-    .map((l) => `<circle cx="${f(l.x * sx)}" cy="${f(l.y * sy)}" r="${f(Math.max(minRing, l.radius * s * 1.6))}"><title>${escapeHtml(`${l.class}, score ${l.score.toFixed(2)}`)}</title></circle>`);
+    .map((l) => `<circle cx="${f(l.x * sx)}" cy="${f(l.y * sy)}" r="${f(Math.max(minRing, l.radius * s * 1.6))}" stroke="${classColour(l.class)}"><title>${escapeHtml(`${classTitle(l.class)}, score ${l.score.toFixed(2)}`)}</title></circle>`);
   const brightMarks = result.lesions.filter((l) => l.kind === 'bright').map((l) => {
     const half = Math.max(minRing, l.radius * s * 1.6);
-    return `<rect x="${f(l.x * sx - half)}" y="${f(l.y * sy - half)}" width="${f(2 * half)}" height="${f(2 * half)}"><title>${escapeHtml(`${l.class}, score ${l.score.toFixed(2)}`)}</title></rect>`;
+    return `<rect x="${f(l.x * sx - half)}" y="${f(l.y * sy - half)}" width="${f(2 * half)}" height="${f(2 * half)}" stroke="${classColour(l.class)}"><title>${escapeHtml(`${classTitle(l.class)}, score ${l.score.toFixed(2)}`)}</title></rect>`;
   });
   const disc = result.landmarks?.opticDisc ?? null;
   const fovea = result.landmarks?.fovea ?? null;

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
+import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCsv.js';
+import { isDrgradeError } from '../../shared/errors.js';
+import { fitLesionReporting, type ReportingSample } from '../../shared/lesionEval/fitLesionReporting.js';
+import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
+import { LesionModel } from '../../shared/lesions/LesionModel.js';
+import { parseCli } from '../args.js';
+
+/** One line for the help text. */
+export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--model <dir>] [--cache <jsonl>] [--write] --json: reporting thresholds (healthy retinas show almost nothing) and the DME exudate threshold, with out-of-fold figures';
+
+/**
+ * `drgrade fit-lesion-reporting`: analyses every labelled photograph (whole retina, every candidate) with a lesion
+ * model, fits the thresholds of `reporting.json` (shared/lesionEval/fitLesionReporting.ts) and prints them with their
+ * out-of-fold figures; `--write` stores them in `<model>/reporting.json`, the file the analysis reads. Duplicate
+ * photographs (`duplicate_of`) are dropped. `--cache` keeps each photograph's candidates (JSON lines, keyed by the
+ * model's sha256), so a re-fit does not re-analyse.
+ */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCli(args, {
+    images: { type: 'string' }, labels: { type: 'string' }, model: { type: 'string' }, cache: { type: 'string' },
+    limit: { type: 'string' }, write: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  }, false);
+  if (values.help || !values.images || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
+  const modelDir = values.model ?? defaultLesionModelDir();
+  const model = await LesionModel.load(modelDir);
+  const rows = readCsv(await readFile(values.labels, 'utf8')).filter((r) => !r.duplicate_of);
+  const byStem = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
+  const files = (await readdir(values.images)).filter((f) => isImageFileName(f) && byStem.has(fileStem(f))).sort().slice(0, values.limit ? Number(values.limit) : undefined);
+  const cached = new Map<string, ReportingSample>();
+  if (values.cache && existsSync(values.cache)) {
+    for (const line of (await readFile(values.cache, 'utf8')).split('\n')) {
+      if (!line.trim()) continue;
+      const entry = JSON.parse(line) as { sha256: string; stem: string; sample: ReportingSample };
+      if (entry.sha256 === model.manifest.sha256) cached.set(entry.stem, entry.sample);
+    }
+  }
+  const samples: ReportingSample[] = [];
+  let failed = 0;
+  const started = performance.now();
+  for (const [i, f] of files.entries()) {
+    const stem = fileStem(f);
+    const label = byStem.get(stem)!;
+    let sample = cached.get(stem);
+    if (!sample) {
+      try {
+        const a = await analyzeFundus(await readFile(join(values.images, f)), { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: model });
+        if (!a.quality.gradable) { failed++; continue; }
+        const disc = a.landmarks.opticDisc;
+        sample = {
+          group: stem, grade: Number(label.dr_grade_icdr), dmeLabel: label.dme_risk === undefined || label.dme_risk === '' ? null : Number(label.dme_risk),
+          fovea: a.landmarks.fovea ? { x: a.landmarks.fovea.x, y: a.landmarks.fovea.y } : null, discDiameter: disc ? 2 * disc.radius : null,
+          candidates: a.lesions.map((l) => ({ kind: l.kind, class: l.class, x: l.x, y: l.y, radius: l.radius, score: l.score })),
+        };
+        if (values.cache) await appendFile(values.cache, `${JSON.stringify({ sha256: model.manifest.sha256, stem, sample })}\n`);
+      } catch (error) {
+        if (!isDrgradeError(error)) throw error;
+        failed++;
+        continue;
+      }
+    }
+    samples.push(sample);
+    process.stderr.write(`\ranalysed ${i + 1}/${files.length}`);
+  }
+  process.stderr.write('\n');
+  const fit = fitLesionReporting(samples);
+  const reporting = {
+    minScore: fit.minScore,
+    dmeExudateMinScore: fit.dmeExudateMinScore,
+    fit: {
+      command: 'drgrade fit-lesion-reporting --images <IDRiD grading-train> --labels <labels.csv> --write',
+      model: { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256 },
+      photographs: samples.length, notGradable: failed, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
+    },
+  };
+  if (values.write) await writeFile(join(modelDir, 'reporting.json'), `${JSON.stringify(reporting, null, 2)}\n`);
+  const out = { ...reporting, secondsTotal: Math.round((performance.now() - started) / 100) / 10 };
+  process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
+  return 0;
+}

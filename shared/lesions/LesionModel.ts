@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Tensor, type InferenceSession } from 'onnxruntime-node';
+import { DrgradeError } from '../errors.js';
+import type { RgbImage } from '../image/RgbImage.js';
+import { createOrtSession, type OrtSessionOptions } from '../model/createOrtSession.js';
+import { readModelFile, verifySha256 } from '../model/readModelFile.js';
+import type { LesionCode } from './lesionClasses.js';
+import { validateLesionManifest, type LesionModelManifest } from './LesionModelManifest.js';
+import { unfittedReporting, validateLesionReporting, type LesionReporting } from './LesionReporting.js';
+
+/** Per-class lesion probability maps of one normalised image, at `stride` (map pixel = stride normalised pixels). */
+export interface LesionMaps {
+  readonly width: number;
+  readonly height: number;
+  readonly stride: number;
+  /** One map per code, row-major, probabilities 0–1. */
+  readonly maps: Readonly<Partial<Record<LesionCode, Float32Array>>>;
+}
+
+/**
+ * A loaded lesion-segmentation model (its manifest checked, its ONNX file's sha256 verified, its session created):
+ * `predict` turns the enhanced normalised image into per-class probability maps.
+ */
+export class LesionModel {
+  readonly manifest: LesionModelManifest;
+  readonly dir: string;
+  /** Reporting thresholds (`reporting.json`; {@link unfittedReporting} when the folder has none). */
+  readonly reporting: LesionReporting;
+  readonly #session: InferenceSession;
+
+  private constructor(dir: string, manifest: LesionModelManifest, reporting: LesionReporting, session: InferenceSession) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.reporting = reporting;
+    this.#session = session;
+  }
+
+  /**
+   * Loads `model.json` + `model.onnx` from `dir`. Failures: `MODEL_NOT_FOUND`, `MODEL_MANIFEST_INVALID`,
+   * `MODEL_CHECKSUM_MISMATCH`, `MODEL_INPUT_MISMATCH`, `MODEL_OUTPUT_MISMATCH`.
+   * @param options session options; one intra-op thread by default (the analysis runs one photograph per core).
+   */
+  static async load(dir: string, options: OrtSessionOptions = { intraOpNumThreads: 1 }): Promise<LesionModel> {
+    const absolute = resolve(dir);
+    const parsed = parseJson((await readModelFile(join(absolute, 'model.json'))).toString('utf8'), 'model.json');
+    const manifest = validateLesionManifest(parsed);
+    const reporting = existsSync(join(absolute, 'reporting.json')) ? validateLesionReporting(parseJson((await readModelFile(join(absolute, 'reporting.json'))).toString('utf8'), 'reporting.json')) : unfittedReporting;
+    const bytes = await readModelFile(join(absolute, 'model.onnx'));
+    verifySha256(bytes, manifest.sha256, 'model.onnx');
+    const { session } = await createOrtSession(bytes, options);
+    const input = session.inputMetadata.find((m) => m.name === manifest.input.name);
+    if (!input || session.inputMetadata.length !== 1 || !input.isTensor || input.type !== 'uint8') {
+      await session.release();
+      throw new DrgradeError('MODEL_INPUT_MISMATCH', `Expected one uint8 input '${manifest.input.name}' (model.json) for model.onnx but received ${JSON.stringify(session.inputMetadata.map((m) => [m.name, m.isTensor ? m.type : 'non-tensor']))}`);
+    }
+    const output = session.outputMetadata.find((m) => m.name === manifest.output.name);
+    if (!output || !output.isTensor || output.type !== 'float32') {
+      await session.release();
+      throw new DrgradeError('MODEL_OUTPUT_MISMATCH', `Expected a float32 output '${manifest.output.name}' (model.json) for model.onnx but received ${JSON.stringify(session.outputMetadata.map((m) => m.name))}`);
+    }
+    return new LesionModel(absolute, manifest, reporting, session);
+  }
+
+  /** Probability maps of `enhanced` (the analysis core's enhanced normalised image), padded to the model's multiple. */
+  async predict(enhanced: RgbImage): Promise<LesionMaps> {
+    const { multipleOf } = this.manifest.input;
+    const { width: w, height: h, data } = enhanced;
+    const pw = Math.ceil(w / multipleOf) * multipleOf, ph = Math.ceil(h / multipleOf) * multipleOf;
+    const planes = new Uint8Array(3 * pw * ph).fill(this.manifest.preprocessing.padValue);
+    const plane = pw * ph;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const s = (y * w + x) * 3, d = y * pw + x;
+        planes[d] = data[s]!;
+        planes[plane + d] = data[s + 1]!;
+        planes[2 * plane + d] = data[s + 2]!;
+      }
+    }
+    const out = await this.#session.run({ [this.manifest.input.name]: new Tensor('uint8', planes, [1, 3, ph, pw]) });
+    const tensor = out[this.manifest.output.name];
+    const labels = this.manifest.labels;
+    const stride = this.manifest.output.stride;
+    const values = tensor?.data;
+    if (!tensor || tensor.dims.length !== 4 || tensor.dims[1] !== labels.length || !(values instanceof Float32Array)) {
+      throw new DrgradeError('MODEL_OUTPUT_MISMATCH', `Expected a float32 [1, ${labels.length}, h, w] output '${this.manifest.output.name}' but received ${tensor ? JSON.stringify(tensor.dims) : 'none'}`);
+    }
+    const mw = Number(tensor.dims[3]), mh = Number(tensor.dims[2]);
+    // Crop the padding away: the maps cover exactly the image (rounded up to the stride).
+    const cw = Math.ceil(w / stride), ch = Math.ceil(h / stride);
+    const maps: Partial<Record<LesionCode, Float32Array>> = {};
+    labels.forEach((code, c) => {
+      const m = new Float32Array(cw * ch);
+      for (let y = 0; y < ch; y++) m.set(values.subarray(c * mw * mh + y * mw, c * mw * mh + y * mw + cw), y * cw);
+      maps[code] = m;
+    });
+    return { width: cw, height: ch, stride, maps };
+  }
+
+  /** Releases the session. */
+  async release(): Promise<void> {
+    await this.#session.release();
+  }
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DrgradeError('MODEL_MANIFEST_INVALID', `Expected JSON for ${file} but received text that does not parse (${(error as Error).message})`, { cause: error });
+  }
+}

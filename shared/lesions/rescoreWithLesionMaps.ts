@@ -1,0 +1,116 @@
+import type { MaskImage } from '../image/RgbImage.js';
+import { lesionClasses, type LesionCode, type LesionLabel } from './lesionClasses.js';
+import type { LesionMaps } from './LesionModel.js';
+
+/** A lesion candidate in normalised pixels, as the learned stage reads and writes it. */
+export interface ScoredCandidate {
+  readonly kind: 'dark' | 'bright';
+  readonly class: LesionLabel;
+  readonly x: number;
+  readonly y: number;
+  readonly radius: number;
+  readonly score: number;
+  /** Where it came from: an FRST centre rescored by the maps, or a peak of a map that FRST missed. */
+  readonly source: 'frst' | 'map';
+}
+
+/** Options of {@link rescoreWithLesionMaps}. */
+export interface RescoreOptions {
+  /** Lowest map peak that becomes a new candidate. @default 0.02 */
+  minPeak?: number;
+  /** Peaks and candidates of one kind closer than this (normalised px) are one finding. @default 6 */
+  minDistancePx?: number;
+  /** Most candidates per kind (highest scores first). @default 400 */
+  maxCandidates?: number;
+  /** Keeps a position (normalised px) or drops it (optic disc, macula filters of the detector). @default keep all */
+  keep?: (x: number, y: number) => boolean;
+}
+
+/**
+ * The learned stage on top of the FRST candidates: each FRST centre takes the highest probability of its kind's
+ * classes within its radius (at least one map pixel) as its score and the class of that maximum; local maxima of
+ * each class map that no candidate of that kind covers become new candidates (what FRST missed). Candidates of
+ * one kind closer than `minDistancePx` are merged, the higher score winning. Returns candidates sorted by score.
+ */
+export function rescoreWithLesionMaps(frst: readonly { kind: 'dark' | 'bright'; x: number; y: number; radius: number }[], maps: LesionMaps, mask: MaskImage, options: RescoreOptions = {}): ScoredCandidate[] {
+  const { width: mw, height: mh, stride } = maps;
+  const minPeak = options.minPeak ?? 0.02;
+  const minDistance = options.minDistancePx ?? 6;
+  const keep = options.keep ?? (() => true);
+  const out: ScoredCandidate[] = [];
+  for (const kind of ['dark', 'bright'] as const) {
+    const classes = lesionClasses.filter((c) => c.kind === kind && maps.maps[c.code]);
+    if (classes.length === 0) continue;
+    const found: ScoredCandidate[] = [];
+    for (const c of frst) {
+      if (c.kind !== kind) continue;
+      const best = maxInDisc(maps, classes.map((k) => k.code), c.x / stride, c.y / stride, Math.max(1, c.radius / stride));
+      found.push({ kind, class: lesionClasses.find((k) => k.code === best.code)!.label, x: c.x, y: c.y, radius: c.radius, score: best.value, source: 'frst' });
+    }
+    for (const cls of classes) {
+      const map = maps.maps[cls.code]!;
+      for (let y = 1; y < mh - 1; y++) {
+        for (let x = 1; x < mw - 1; x++) {
+          const i = y * mw + x;
+          const v = map[i]!;
+          if (v < minPeak) continue;
+          if (v < map[i - 1]! || v < map[i + 1]! || v < map[i - mw]! || v < map[i + mw]! || v < map[i - mw - 1]! || v < map[i - mw + 1]! || v < map[i + mw - 1]! || v < map[i + mw + 1]!) continue;
+          const nx = x * stride + (stride - 1) / 2, ny = y * stride + (stride - 1) / 2;
+          const mi = Math.round(ny) * mask.width + Math.round(nx);
+          if (!mask.data[mi]) continue;
+          found.push({ kind, class: cls.label, x: nx, y: ny, radius: blobRadius(map, mw, mh, x, y, v) * stride, score: v, source: 'map' });
+        }
+      }
+    }
+    found.sort((a, b) => b.score - a.score);
+    out.push(...spaced(found.filter((c) => keep(c.x, c.y)), minDistance, options.maxCandidates ?? 400));
+  }
+  return out.sort((a, b) => b.score - a.score).map((c) => ({ ...c, score: Math.round(c.score * 1e6) / 1e6 }));
+}
+
+/** Highest value over the given class maps within a disc (map pixels); the class of that maximum. */
+function maxInDisc(maps: LesionMaps, codes: readonly LesionCode[], cx: number, cy: number, r: number): { value: number; code: LesionCode } {
+  const { width: w, height: h } = maps;
+  let value = 0;
+  let code = codes[0]!;
+  const x0 = Math.max(0, Math.floor(cx - r)), x1 = Math.min(w - 1, Math.ceil(cx + r));
+  const y0 = Math.max(0, Math.floor(cy - r)), y1 = Math.min(h - 1, Math.ceil(cy + r));
+  for (const k of codes) {
+    const m = maps.maps[k]!;
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) {
+      if ((x - cx) ** 2 + (y - cy) ** 2 > r * r + 0.5) continue;
+      const v = m[y * w + x]!;
+      if (v > value) { value = v; code = k; }
+    }
+  }
+  return { value, code };
+}
+
+/** Equivalent radius (map pixels) of the pixels above half the peak within 8 map pixels of it. */
+function blobRadius(map: Float32Array, w: number, h: number, px: number, py: number, peak: number): number {
+  let n = 0;
+  const half = peak / 2;
+  for (let y = Math.max(0, py - 8); y <= Math.min(h - 1, py + 8); y++) for (let x = Math.max(0, px - 8); x <= Math.min(w - 1, px + 8); x++) if (map[y * w + x]! >= half) n++;
+  return Math.max(1, Math.sqrt(n / Math.PI));
+}
+
+/** Greedy spacing in score order: a candidate closer than `minDistance` to a kept one is dropped. */
+function spaced(sorted: readonly ScoredCandidate[], minDistance: number, limit: number): ScoredCandidate[] {
+  const kept: ScoredCandidate[] = [];
+  const cell = Math.max(1, minDistance);
+  const grid = new Map<number, ScoredCandidate[]>();
+  const key = (gx: number, gy: number) => gy * 65536 + gx;
+  for (const c of sorted) {
+    if (kept.length >= limit) break;
+    const gx = Math.floor(c.x / cell) + 1, gy = Math.floor(c.y / cell) + 1;
+    let close = false;
+    for (let dy = -1; dy <= 1 && !close; dy++) for (let dx = -1; dx <= 1 && !close; dx++) {
+      for (const k of grid.get(key(gx + dx, gy + dy)) ?? []) if (Math.hypot(k.x - c.x, k.y - c.y) < minDistance) { close = true; break; }
+    }
+    if (close) continue;
+    kept.push(c);
+    const list = grid.get(key(gx, gy));
+    if (list) list.push(c); else grid.set(key(gx, gy), [c]);
+  }
+  return kept;
+}

@@ -1,0 +1,18 @@
+"""`python -m drgrade_train <command>`: train-lesions (the lesion model); the grading recipe stays `training/train.py`."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str]) -> int:
+    commands = {"train-lesions": "drgrade_train.lesion_train"}
+    if not argv or argv[0] not in commands:
+        sys.stderr.write(f"usage: python -m drgrade_train {{{','.join(commands)}}} ...\n")
+        return 2
+    import importlib
+    return int(importlib.import_module(commands[argv[0]]).main(argv[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

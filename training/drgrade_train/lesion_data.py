@@ -1,0 +1,138 @@
+"""Data of the lesion recipe: the folder written by `drgrade prepare-lesions` (enhanced normalised images, per-class
+mask coverage in the same geometry), folds by photograph, and a patch sampler with camera augmentation."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from .lesion_model import LESION_CODES
+
+
+@dataclass
+class LesionImage:
+    """One prepared photograph: uint8 HWC RGB, uint8 coverage per class (C, H, W), the FOV circle."""
+
+    stem: str
+    rgb: np.ndarray
+    masks: np.ndarray
+    circle: tuple[float, float, float]
+
+
+def _grey(path: str) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("L"), dtype=np.uint8)
+
+
+def read_prepared_lesions(root: str, stems: list[str] | None = None) -> list[LesionImage]:
+    """Reads `<stem>.enhanced.png`, `<stem>.<CODE>.png` and `<stem>.json` for every stem (sorted) in `root`."""
+    if not os.path.isdir(root):
+        raise FileNotFoundError(f"Expected a folder written by `drgrade prepare-lesions` at {root} but it does not exist")
+    found = sorted(f[: -len(".json")] for f in os.listdir(root) if f.endswith(".json") and f != "skipped.json")
+    if stems is not None:
+        found = [s for s in found if s in set(stems)]
+    out = []
+    for stem in found:
+        meta = json.load(open(os.path.join(root, f"{stem}.json"), encoding="utf-8"))
+        rgb = np.asarray(Image.open(os.path.join(root, f"{stem}.enhanced.png")).convert("RGB"), dtype=np.uint8)
+        masks = np.stack([_grey(os.path.join(root, f"{stem}.{c}.png")) for c in LESION_CODES])
+        c = meta["circle"]
+        out.append(LesionImage(stem, rgb, masks, (float(c["cx"]), float(c["cy"]), float(c["radius"]))))
+    if not out:
+        raise FileNotFoundError(f"Expected prepared photographs (<stem>.json) in {root} but found none")
+    return out
+
+
+def lesion_folds(stems: list[str], k: int = 5, seed: int = 7) -> dict[str, int]:
+    """Fold index (0..k-1) per photograph: a seeded shuffle of the sorted stems dealt round-robin, so folds differ
+    in size by at most one. The 54 IDRiD segmentation photographs are distinct eyes' photographs, so no grouping is
+    needed beyond the photograph."""
+    order = sorted(stems)
+    random.Random(seed).shuffle(order)
+    return {s: i % k for i, s in enumerate(order)}
+
+
+class PatchSampler:
+    """Random training patches: with probability `lesion_fraction` centred on a lesion pixel of a class drawn
+    uniformly among those the photograph has (rare classes are seen as often as common ones), otherwise anywhere in
+    the FOV. Each patch is scaled by a random factor (other fields of view and resolutions make lesions larger or
+    smaller on the 1024 px retina), flipped, rotated by a multiple of 90 degrees, and recoloured as another camera
+    would: per-channel gain of the deviations from 128 (the enhanced image is 128 + gain x (I - background)), global
+    contrast, brightness, gamma, and an occasional blur."""
+
+    def __init__(self, images: list[LesionImage], patch: int = 256, lesion_fraction: float = 0.7,
+                 scale_range: tuple[float, float] = (0.75, 1.4), seed: int = 0) -> None:
+        self.images = images
+        self.patch = patch
+        self.lesion_fraction = lesion_fraction
+        self.scale_range = scale_range
+        self.rng = np.random.default_rng(seed)
+        self.lesion_pixels = [[np.flatnonzero(m > 127) for m in im.masks] for im in images]
+
+    def _centre(self, i: int) -> tuple[int, int]:
+        im = self.images[i]
+        h, w = im.rgb.shape[:2]
+        classes = [c for c, px in enumerate(self.lesion_pixels[i]) if px.size]
+        if classes and self.rng.random() < self.lesion_fraction:
+            px = self.lesion_pixels[i][int(self.rng.choice(classes))]
+            j = int(px[self.rng.integers(px.size)])
+            return j // w, j % w
+        cx, cy, r = im.circle
+        a, d = self.rng.random() * 2 * np.pi, r * np.sqrt(self.rng.random())
+        return int(np.clip(cy + d * np.sin(a), 0, h - 1)), int(np.clip(cx + d * np.cos(a), 0, w - 1))
+
+    def sample(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """A batch: uint8-range float images (N, 3, P, P) and coverage targets in [0, 1] at 1/2 size (N, C, P/2, P/2)."""
+        p = self.patch
+        xs, ys = [], []
+        for _ in range(batch):
+            i = int(self.rng.integers(len(self.images)))
+            im = self.images[i]
+            h, w = im.rgb.shape[:2]
+            s = float(np.exp(self.rng.uniform(np.log(self.scale_range[0]), np.log(self.scale_range[1]))))
+            src = max(8, int(round(p / s)))
+            cy, cx = self._centre(i)
+            cy += int(self.rng.integers(-src // 3, src // 3 + 1))
+            cx += int(self.rng.integers(-src // 3, src // 3 + 1))
+            y0, x0 = cy - src // 2, cx - src // 2
+            rgb = np.zeros((src, src, 3), np.uint8)
+            msk = np.zeros((len(LESION_CODES), src, src), np.uint8)
+            sy0, sx0, sy1, sx1 = max(0, y0), max(0, x0), min(h, y0 + src), min(w, x0 + src)
+            if sy1 > sy0 and sx1 > sx0:
+                rgb[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = im.rgb[sy0:sy1, sx0:sx1]
+                msk[:, sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0] = im.masks[:, sy0:sy1, sx0:sx1]
+            x = torch.from_numpy(rgb).permute(2, 0, 1).float()[None]
+            y = torch.from_numpy(msk).float()[None] / 255.0
+            if src != p:
+                x = F.interpolate(x, size=(p, p), mode="bilinear", align_corners=False)
+                y = F.interpolate(y, size=(p, p), mode="area" if src > p else "bilinear", **({} if src > p else {"align_corners": False}))
+            xs.append(self._recolour(x[0]))
+            ys.append(F.avg_pool2d(y, 2)[0])
+        x, y = torch.stack(xs), torch.stack(ys)
+        if self.rng.random() < 0.5:
+            x, y = x.flip(3), y.flip(3)
+        if self.rng.random() < 0.5:
+            x, y = x.flip(2), y.flip(2)
+        k = int(self.rng.integers(4))
+        return x.rot90(k, (2, 3)).contiguous(), y.rot90(k, (2, 3)).contiguous()
+
+    def _recolour(self, x: torch.Tensor) -> torch.Tensor:
+        inside = (x.sum(0, keepdim=True) > 0).float()
+        gain = torch.tensor(self.rng.uniform(0.6, 1.4, 3), dtype=torch.float32)[:, None, None]
+        contrast = float(self.rng.uniform(0.7, 1.4))
+        shift = torch.tensor(self.rng.uniform(-12, 12, 3), dtype=torch.float32)[:, None, None]
+        y = 128 + contrast * gain * (x - 128) + shift
+        y = y.clamp(0, 255)
+        gamma = float(np.exp(self.rng.uniform(np.log(0.75), np.log(1.35))))
+        y = 255 * (y / 255) ** gamma
+        if self.rng.random() < 0.2:
+            k = torch.tensor([1.0, 2.0, 1.0])
+            k = (k[:, None] * k[None, :]) / 16
+            y = F.conv2d(y[:, None], k[None, None], padding=1)[:, 0]
+        return (y * inside).round().clamp(0, 255)
