@@ -341,6 +341,7 @@ module inference 'app/inference.bicep' = {
     registryServer: registry.outputs.loginServer
     inferenceKeySecretUri: keyVault.outputs.secretUri
     modelUrl: '${storage.outputs.blobEndpoint}${modelsContainerName}/${modelBlobPath}'
+    modelAccountUrl: storage.outputs.blobEndpoint
     minReplicas: inferenceMinReplicas
     maxReplicas: inferenceMaxReplicas
     concurrentRequests: inferenceConcurrentRequests

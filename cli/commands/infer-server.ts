@@ -15,6 +15,7 @@ POST /v2/models/<name>[/versions/<v>]/infer (JSON and binary tensors). Flags ove
   ${serverSettingNames.inferenceKey}       bearer key clients must send (required unless --no-auth)
   ${serverSettingNames.modelDir}           model folder (with a URL: where the download goes)
   ${serverSettingNames.modelUrl}           blob URL of a model folder, read with managed identity (${serverSettingNames.clientId})
+  ${serverSettingNames.modelAccountUrl}   blob endpoint of the only account a model URL may point into (required with a URL)
   ${serverSettingNames.executionProvider}  cpu (default) | cuda (refuse to start without CUDA) | auto
   ${serverSettingNames.maxBatchSize} (16), ${serverSettingNames.maxQueueDelayMs} (0), ${serverSettingNames.maxQueueSize} (128),
   ${serverSettingNames.maxBodyBytes} (64 MiB), ${serverSettingNames.port} (8080; 0 picks a free port)

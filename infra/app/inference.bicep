@@ -17,6 +17,8 @@ param registryServer string
 param inferenceKeySecretUri string
 @description('Blob URL of the model folder, read with the app identity (Storage Blob Data Reader on the models container).')
 param modelUrl string
+@description('Blob service endpoint of the storage account models may be read from; the server refuses a model URL elsewhere.')
+param modelAccountUrl string
 @description('Where the server keeps the downloaded model inside the container.')
 param modelDir string = '/tmp/drgrade-model'
 param minReplicas int
@@ -66,6 +68,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
             { name: 'DRGRADE_INFERENCE_KEY', secretRef: 'inference-key' }
             { name: 'DRGRADE_MODEL_DIR', value: modelDir }
             { name: 'DRGRADE_MODEL_URL', value: modelUrl }
+            { name: 'DRGRADE_MODEL_ACCOUNT_URL', value: modelAccountUrl }
             { name: 'DRGRADE_EXECUTION_PROVIDER', value: 'cuda' }
             { name: 'DRGRADE_MAX_BATCH_SIZE', value: string(maxBatchSize) }
             { name: 'DRGRADE_MAX_QUEUE_DELAY_MS', value: string(maxQueueDelayMs) }

@@ -73,9 +73,11 @@ export const openApiDocument = Object.freeze({
     '/api/openapi.json': {
       get: {
         operationId: 'openApi',
-        summary: 'This document',
-        security: [],
-        responses: { '200': { description: 'OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } },
+        summary: 'This document (needs the function key: only the health probe is anonymous)',
+        responses: {
+          '200': { description: 'OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } },
+          '401': { description: 'Missing or wrong function key (answered by the platform).' },
+        },
       },
     },
   },

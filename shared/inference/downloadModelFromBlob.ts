@@ -10,7 +10,10 @@ const modelFiles = ['model.json', 'model.onnx'] as const;
 /**
  * Downloads a model folder from Blob Storage into `destDir` and returns `destDir`. `url` names the folder
  * (`https://<account>.blob.core.windows.net/<container>/<prefix>`) or one file in it (`.../model.json`); a SAS
- * query string is kept. The GPU app passes a managed identity credential; checksums are verified afterwards by
+ * query string is kept. `accountUrl` is the blob service endpoint of the one account models may come from
+ * (`DRGRADE_MODEL_ACCOUNT_URL`, e.g. `https://<account>.blob.core.windows.net/`, or Azurite's
+ * `http://127.0.0.1:10000/devstoreaccount1/`): a URL on any other host, port, scheme or account is refused with
+ * `INVALID_ARGUMENT` before any request, so a changed setting cannot make the server load code from elsewhere. The GPU app passes a managed identity credential; checksums are verified afterwards by
  * `loadModel`. Each file lands under a temporary name first, so a failed download never leaves a half file
  * that looks complete. Failures are `MODEL_NOT_FOUND` (404), `STORAGE_TRANSIENT` (throttling, 5xx, network) or
  * `STORAGE_FAILED` (others, e.g. 403 when the identity lacks `Storage Blob Data Reader`).
@@ -19,6 +22,7 @@ export async function downloadModelFromBlob(
   url: string,
   destDir: string,
   credential: TokenCredential | StorageSharedKeyCredential | AnonymousCredential,
+  accountUrl: string | undefined,
 ): Promise<string> {
   let parsed: URL;
   try {
@@ -27,6 +31,9 @@ export async function downloadModelFromBlob(
     throw invalidArgument('model URL', 'an absolute blob URL', url);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw invalidArgument('model URL', 'an https blob URL', url);
+  if (!isUnderAccount(parsed, accountUrl)) {
+    throw new DrgradeError('INVALID_ARGUMENT', `Expected a model URL on the configured storage account (DRGRADE_MODEL_ACCOUNT_URL) but received one ${accountUrl === undefined ? 'with no account configured' : 'on another host or account'}`);
+  }
   const folder = parsed.pathname.replace(/\/(model\.json|model\.onnx)$/, '').replace(/\/+$/, '');
   await mkdir(destDir, { recursive: true });
   for (const file of modelFiles) {
@@ -43,6 +50,19 @@ export async function downloadModelFromBlob(
     }
   }
   return destDir;
+}
+
+/** True when `url` has the scheme, host, port and (path-style, as Azurite) account path of `accountUrl`. */
+function isUnderAccount(url: URL, accountUrl: string | undefined): boolean {
+  if (accountUrl === undefined) return false;
+  let account: URL;
+  try {
+    account = new URL(accountUrl);
+  } catch {
+    return false;
+  }
+  const prefix = account.pathname.endsWith('/') ? account.pathname : `${account.pathname}/`;
+  return url.origin === account.origin && url.username === '' && url.password === '' && url.pathname.startsWith(prefix);
 }
 
 function storageError(error: unknown, file: string): DrgradeError {

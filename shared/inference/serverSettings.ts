@@ -10,6 +10,7 @@ export const serverSettingNames = {
   inferenceKey: 'DRGRADE_INFERENCE_KEY',
   modelDir: 'DRGRADE_MODEL_DIR',
   modelUrl: 'DRGRADE_MODEL_URL',
+  modelAccountUrl: 'DRGRADE_MODEL_ACCOUNT_URL',
   executionProvider: 'DRGRADE_EXECUTION_PROVIDER',
   maxBatchSize: 'DRGRADE_MAX_BATCH_SIZE',
   maxQueueDelayMs: 'DRGRADE_MAX_QUEUE_DELAY_MS',
@@ -27,6 +28,8 @@ export interface InferenceServerSettings {
   readonly modelDir: string | undefined;
   /** Blob URL of a model folder (holding model.json and model.onnx), fetched at start with managed identity. */
   readonly modelUrl: string | undefined;
+  /** Blob service endpoint of the only account `modelUrl` may point into; a model URL elsewhere (or without it) is refused. */
+  readonly modelAccountUrl: string | undefined;
   /** 'cpu', 'cuda' (refuse to start without CUDA) or 'auto'. @default 'cpu' (the GPU image sets 'cuda') */
   readonly executionProvider: ExecutionProviderPreference;
   /** Most rows per batch (Triton `max_batch_size`). @default 16 */
@@ -48,6 +51,7 @@ export const defaultServerSettings: InferenceServerSettings = Object.freeze({
   inferenceKey: undefined,
   modelDir: undefined,
   modelUrl: undefined,
+  modelAccountUrl: undefined,
   executionProvider: 'cpu',
   maxBatchSize: 16,
   maxQueueDelayMs: 0,
@@ -75,6 +79,7 @@ export function readServerSettings(env: Record<string, string | undefined> = pro
     inferenceKey: str(serverSettingNames.inferenceKey),
     modelDir: str(serverSettingNames.modelDir),
     modelUrl: str(serverSettingNames.modelUrl),
+    modelAccountUrl: str(serverSettingNames.modelAccountUrl),
     executionProvider: ep,
     maxBatchSize: int(serverSettingNames.maxBatchSize, defaultServerSettings.maxBatchSize, 1),
     maxQueueDelayMs: int(serverSettingNames.maxQueueDelayMs, defaultServerSettings.maxQueueDelayMs, 0),

@@ -124,7 +124,7 @@ export async function startInferenceServer(options: StartInferenceServerOptions)
       const credential =
         options.credential ?? (settings.clientId ? new ManagedIdentityCredential({ clientId: settings.clientId }) : new DefaultAzureCredential());
       log?.({ level: 'info', event: 'model_download', source: 'blob' });
-      dir = await downloadModelFromBlob(settings.modelUrl, cacheDir, credential);
+      dir = await downloadModelFromBlob(settings.modelUrl, cacheDir, credential, settings.modelAccountUrl);
     }
     const model = await loadModel(dir ?? defaultModelDir(), {
       executionProvider: settings.executionProvider,
