@@ -39,9 +39,9 @@ export async function run(args: string[]): Promise<number> {
     const load = async (cls: Cls) => { const p = maskPath(cls); return p ? decodeMask(await readFile(p)) : null; };
     const [ma, he, ex, se] = await Promise.all((['MA', 'HE', 'EX', 'SE'] as const).map(load));
     if (!ma && !he && !ex) continue;
-    images++;
     const lesionModel = models.pick(stem);
     if (lesionModel === 'skip') continue;
+    images++;
     const analysis = await analyzeFundus(await readFile(join(values.images, f)), {
       maculaDiscDiameters: null, skipAnnotatedImage: true, reportMinScore: 0, keepLesionMaps: true,
       ...(lesionModel !== undefined ? { lesionModel } : {}),

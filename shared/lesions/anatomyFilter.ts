@@ -22,3 +22,9 @@ export function withinMacula(x: number, y: number, frame: AnatomyFrame): boolean
 export function keepByAnatomy(x: number, y: number, frame: AnatomyFrame): boolean {
   return !insideOpticDisc(x, y, frame.disc) && withinMacula(x, y, frame);
 }
+
+/** The fovea itself is a large dark blob: coarse candidates within 0.6 disc diameters of it are not lesions. */
+export function nearFovea(x: number, y: number, frame: AnatomyFrame): boolean {
+  const { fovea, disc } = frame;
+  return Boolean(fovea && disc && Math.hypot(x - fovea.x, y - fovea.y) < 1.2 * disc.radius);
+}

@@ -1,6 +1,7 @@
 import type { MaskImage } from '../image/RgbImage.js';
 import { lesionClasses, type LesionCode, type LesionLabel } from './lesionClasses.js';
 import type { LesionMaps } from './LesionModel.js';
+import { suppressClose } from './suppressClose.js';
 
 /** A lesion candidate in normalised pixels, as the learned stage reads and writes it. */
 export interface ScoredCandidate {
@@ -63,7 +64,7 @@ export function rescoreWithLesionMaps(frst: readonly { kind: 'dark' | 'bright'; 
       }
     }
     found.sort((a, b) => b.score - a.score);
-    out.push(...spaced(found.filter((c) => keep(c.x, c.y)), minDistance, options.maxCandidates ?? 400));
+    out.push(...suppressClose(found.filter((c) => keep(c.x, c.y)), minDistance, options.maxCandidates ?? 400));
   }
   return out.sort((a, b) => b.score - a.score).map((c) => ({ ...c, score: Math.round(c.score * 1e6) / 1e6 }));
 }
@@ -92,25 +93,4 @@ function blobRadius(map: Float32Array, w: number, h: number, px: number, py: num
   const half = peak / 2;
   for (let y = Math.max(0, py - 8); y <= Math.min(h - 1, py + 8); y++) for (let x = Math.max(0, px - 8); x <= Math.min(w - 1, px + 8); x++) if (map[y * w + x]! >= half) n++;
   return Math.max(1, Math.sqrt(n / Math.PI));
-}
-
-/** Greedy spacing in score order: a candidate closer than `minDistance` to a kept one is dropped. */
-function spaced(sorted: readonly ScoredCandidate[], minDistance: number, limit: number): ScoredCandidate[] {
-  const kept: ScoredCandidate[] = [];
-  const cell = Math.max(1, minDistance);
-  const grid = new Map<number, ScoredCandidate[]>();
-  const key = (gx: number, gy: number) => gy * 65536 + gx;
-  for (const c of sorted) {
-    if (kept.length >= limit) break;
-    const gx = Math.floor(c.x / cell) + 1, gy = Math.floor(c.y / cell) + 1;
-    let close = false;
-    for (let dy = -1; dy <= 1 && !close; dy++) for (let dx = -1; dx <= 1 && !close; dx++) {
-      for (const k of grid.get(key(gx + dx, gy + dy)) ?? []) if (Math.hypot(k.x - c.x, k.y - c.y) < minDistance) { close = true; break; }
-    }
-    if (close) continue;
-    kept.push(c);
-    const list = grid.get(key(gx, gy));
-    if (list) list.push(c); else grid.set(key(gx, gy), [c]);
-  }
-  return kept;
 }

@@ -60,19 +60,22 @@ def lesion_folds(stems: list[str], k: int = 5, seed: int = 7) -> dict[str, int]:
 
 class PatchSampler:
     """Random training patches: with probability `lesion_fraction` centred on a lesion pixel of a class drawn
-    uniformly among those the photograph has (rare classes are seen as often as common ones), otherwise anywhere in
-    the FOV. Each patch is scaled by a random factor (other fields of view and resolutions make lesions larger or
+    among those the photograph has by `class_weights` (microaneurysms, the smallest and hardest, twice as often as
+    each other class), otherwise anywhere in the FOV. Targets at half resolution are the 2x2 maximum of the coverage,
+    so a microaneurysm a few pixels across still gives its map pixel a strong target. Each patch is scaled by a random factor (other fields of view and resolutions make lesions larger or
     smaller on the 1024 px retina), flipped, rotated by a multiple of 90 degrees, and recoloured as another camera
     would: per-channel gain of the deviations from 128 (the enhanced image is 128 + gain x (I - background)), global
     contrast, brightness, gamma, and an occasional blur."""
 
     def __init__(self, images: list[LesionImage], patch: int = 256, lesion_fraction: float = 0.7,
-                 scale_range: tuple[float, float] = (0.75, 1.4), seed: int = 0) -> None:
+                 scale_range: tuple[float, float] = (0.75, 1.4), seed: int = 0,
+                 class_weights: tuple[float, ...] = (0.4, 0.2, 0.2, 0.2)) -> None:
         self.images = images
         self.patch = patch
         self.lesion_fraction = lesion_fraction
         self.scale_range = scale_range
         self.rng = np.random.default_rng(seed)
+        self.class_weights = np.asarray(class_weights, dtype=np.float64)
         self.lesion_pixels = [[np.flatnonzero(m > 127) for m in im.masks] for im in images]
 
     def _centre(self, i: int) -> tuple[int, int]:
@@ -80,7 +83,8 @@ class PatchSampler:
         h, w = im.rgb.shape[:2]
         classes = [c for c, px in enumerate(self.lesion_pixels[i]) if px.size]
         if classes and self.rng.random() < self.lesion_fraction:
-            px = self.lesion_pixels[i][int(self.rng.choice(classes))]
+            w8 = self.class_weights[classes]
+            px = self.lesion_pixels[i][int(self.rng.choice(classes, p=w8 / w8.sum()))]
             j = int(px[self.rng.integers(px.size)])
             return j // w, j % w
         cx, cy, r = im.circle
@@ -113,7 +117,7 @@ class PatchSampler:
                 x = F.interpolate(x, size=(p, p), mode="bilinear", align_corners=False)
                 y = F.interpolate(y, size=(p, p), mode="area" if src > p else "bilinear", **({} if src > p else {"align_corners": False}))
             xs.append(self._recolour(x[0]))
-            ys.append(F.avg_pool2d(y, 2)[0])
+            ys.append(F.max_pool2d(y, 2)[0])
         x, y = torch.stack(xs), torch.stack(ys)
         if self.rng.random() < 0.5:
             x, y = x.flip(3), y.flip(3)

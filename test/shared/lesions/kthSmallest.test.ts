@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kthSmallest } from '../../../shared/lesions/detectLesions.js';
+import { kthSmallest } from '../../../shared/lesions/kthSmallest.js';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
