@@ -3,6 +3,7 @@ import { readSettings, type Settings } from '../shared/config/settings.js';
 import { toDrgradeError } from '../shared/errors.js';
 import { AdmissionGate } from '../shared/http/AdmissionGate.js';
 import { parseGradeRequest } from '../shared/http/parseGradeRequest.js';
+import { prefersFhir, toFhirResponse } from '../shared/http/negotiateFhir.js';
 import { problemResponse } from '../shared/http/problemResponse.js';
 import { withDeadline } from '../shared/http/withDeadline.js';
 import type { GradeBytes } from '../shared/service/GradeBytes.js';
@@ -21,7 +22,8 @@ export interface GradeHttpDeps {
  * Builds the `POST /api/grade` handler: wait for an analysis slot (503 `SERVICE_OVERLOADED` with Retry-After when
  * the short queue is full), parse (image body or multipart), grade, all under the request deadline
  * (`requestDeadlineMs`, well under the platform's 230 s), answer 200 with the result or an RFC 9457 problem.
- * `drgrade serve` runs this same handler on loopback.
+ * With `Accept: application/fhir+json` the 200 body is the result's FHIR R4 Bundle. `drgrade serve` runs this same
+ * handler on loopback.
  */
 export function createGradeHttp(settings: Settings, deps: GradeHttpDeps = {}): HttpHandler {
   const grade = deps.grade ?? gradeBytesFor(settings);
@@ -35,7 +37,8 @@ export function createGradeHttp(settings: Settings, deps: GradeHttpDeps = {}): H
         (signal) =>
           gate.run(async () => {
             const parsed = await parseGradeRequest(request, settings);
-            return gradeUpload(parsed, grade, { signal });
+            const graded = await gradeUpload(parsed, grade, { signal });
+            return prefersFhir(request.headers.get('accept')) ? toFhirResponse(graded) : graded;
           }, signal),
         settings.requestDeadlineMs,
       );

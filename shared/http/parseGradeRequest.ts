@@ -36,7 +36,8 @@ export async function parseGradeRequest(request: HttpRequest, limits: GradeReque
   const contentType = request.headers.get('content-type')?.trim() ?? '';
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
   const isMultipart = mediaType === 'multipart/form-data';
-  if (!isMultipart && !mediaType.startsWith('image/')) {
+  // DICOM is sent as application/dicom (PS3.18); the decoder recognises it by content like every format.
+  if (!isMultipart && !mediaType.startsWith('image/') && mediaType !== 'application/dicom') {
     throw new DrgradeError('UNSUPPORTED_FORMAT', `Expected an image/* or multipart/form-data media type for Content-Type but received ${contentType ? JSON.stringify(contentType.slice(0, 80)) : 'none'}`);
   }
   const maxBodyBytes = limits.maxImageBytes + (isMultipart ? (limits.multipartOverheadBytes ?? 65_536) : 0);
@@ -71,7 +72,7 @@ export async function parseGradeRequest(request: HttpRequest, limits: GradeReque
   if (files.length !== 1) throw invalidArgument('multipart body', 'exactly one file part', `${files.length} file parts`);
   const file = files[0]!;
   const fileType = file.type.split(';')[0]!.trim().toLowerCase();
-  if (fileType !== '' && fileType !== 'application/octet-stream' && !fileType.startsWith('image/')) {
+  if (fileType !== '' && fileType !== 'application/octet-stream' && fileType !== 'application/dicom' && !fileType.startsWith('image/')) {
     throw new DrgradeError('UNSUPPORTED_FORMAT', `Expected an image/* media type for the file part but received ${JSON.stringify(fileType.slice(0, 80))}`);
   }
   if (file.size > limits.maxImageBytes) {
