@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileStem, readCsv } from '../../shared/datasets/readCsv.js';
+import { binaryMetrics } from '../../shared/evaluation/binaryMetrics.js';
+import { evaluate } from '../../shared/evaluation/evaluate.js';
+import { rocAuc } from '../../shared/evaluation/rocAuc.js';
+import { chooseOperatingPoints, crossValidateLesionGrading, fitLesionGrading, type GradingSample } from '../../shared/grading/crossValidateLesionGrading.js';
+import { decide } from '../../shared/pipeline/gradePhotograph.js';
+import { isIcdrGrade, referableProbability } from '../../shared/grading/gradeTable.js';
+import { lesionGradeFeatureNames, lesionGradeFeatures, type LesionGradeInput } from '../../shared/grading/lesionGradeFeatures.js';
+import { parseCli } from '../args.js';
+
+/** One line for the help text. */
+export const summary = 'fit-lesion-grading --cache <jsonl> --labels <csv> [--cnn-results <dir>] [--write <file>] --json: the lesion-based grade, 5-fold cross-validated (stratified, duplicates together, nested operating points)';
+
+/**
+ * `drgrade fit-lesion-grading`: reads the per-photograph lesion analyses that `drgrade fit-lesion-reporting --cache`
+ * wrote, cross-validates the lesion-based grade (shared/grading/crossValidateLesionGrading.ts) and prints its
+ * out-of-fold figures; `--write` stores the model fitted on every photograph, with operating points chosen on its
+ * out-of-fold predictions, as the JSON the grader reads. `--cnn-results` (a folder of `<stem>.result.json`) adds
+ * the same figures for those results and for the mean of both referable probabilities, on the photographs they share.
+ */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCli(args, {
+    cache: { type: 'string' }, labels: { type: 'string' }, write: { type: 'string' }, 'cnn-results': { type: 'string' },
+    l2: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+  }, false);
+  if (values.help || !values.cache || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
+  const rows = readCsv(await readFile(values.labels, 'utf8'));
+  const labelOf = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
+  const samples: GradingSample[] = [];
+  for (const line of (await readFile(values.cache, 'utf8')).split('\n')) {
+    if (!line.trim()) continue;
+    const entry = JSON.parse(line) as { stem: string; sample: LesionGradeInput & { grade: number; group: string } };
+    const label = labelOf.get(entry.stem);
+    const grade = Number(label?.dr_grade_icdr);
+    if (!label || label.duplicate_of || !isIcdrGrade(grade) || !entry.sample.burden) continue;
+    samples.push({ id: entry.stem, group: entry.stem, grade, features: lesionGradeFeatures(entry.sample) });
+  }
+  const l2 = values.l2 ? Number(values.l2) : 0.05;
+  const cv = crossValidateLesionGrading(samples, lesionGradeFeatureNames, { l2 });
+  const referable = samples.map((s) => s.grade >= 2);
+  const scores = cv.probabilities.map((p) => referableProbability(p));
+  const cases = samples.map((s, i) => {
+    const points = cv.thresholds[cv.fold[i]!]!;
+    const grading = decide(cv.probabilities[i]!, { operatingPoints: { default: 'sensitivity_0.90', referable: points.map((p) => ({ ...p, sensitivity: 0, specificity: 0 })) } });
+    return { image: s.id, truthGrade: s.grade, result: { status: 'graded' as const, grading } };
+  });
+  const report = evaluate(cases);
+  // Sensitivity and specificity at each named point, each photograph decided with its own fold's threshold.
+  const operatingPoints = cv.thresholds[0]!.map((p, j) => {
+    let tp = 0, fn = 0, tn = 0, fp = 0;
+    samples.forEach((_, i) => {
+      const t = cv.thresholds[cv.fold[i]!]![j]!.threshold;
+      const yes = scores[i]! >= t;
+      if (referable[i]) { if (yes) tp++; else fn++; } else if (yes) fp++; else tn++;
+    });
+    return { name: p.name, sensitivity: round(tp / Math.max(1, tp + fn)), specificity: round(tn / Math.max(1, tn + fp)), thresholdsByFold: cv.thresholds.map((f) => round(f[j]!.threshold)) };
+  });
+  const out: Record<string, unknown> = {
+    photographs: samples.length, folds: cv.thresholds.length, features: lesionGradeFeatureNames.length, l2,
+    referable: { auc: report.referable.auc, aucCi95: report.referable.aucCi95 }, operatingPoints,
+    fiveClass: report.fiveClass, tasks: report.tasks,
+  };
+  if (values['cnn-results']) out.comparison = await compareWithResults(values['cnn-results'], samples, scores);
+  if (values.write) {
+    const model = fitLesionGrading(samples, lesionGradeFeatureNames, { l2 });
+    const points = chooseOperatingPoints(scores, referable);
+    await writeFile(values.write, `${JSON.stringify({
+      schemaVersion: 1, kind: 'lesion-grading', model, operatingPoints: { default: 'sensitivity_0.90', referable: points },
+      fit: { command: 'drgrade fit-lesion-grading --cache <cache> --labels <IDRiD grading-train labels.csv> --write <file>', photographs: samples.length, outOfFold: out },
+    }, null, 2)}\n`);
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
+  return 0;
+}
+
+/** Referable AUC and sensitivity/specificity at 0.5 of other results, the lesion grade and their mean, on shared photographs. */
+async function compareWithResults(dir: string, samples: readonly GradingSample[], lesionScores: readonly number[]): Promise<Record<string, unknown>> {
+  const cnn: number[] = [], lesion: number[] = [], truth: boolean[] = [];
+  for (const [i, s] of samples.entries()) {
+    const path = join(dir, `${s.id}.result.json`);
+    if (!existsSync(path)) continue;
+    const result = JSON.parse(await readFile(path, 'utf8')) as { grading?: { referableProbability?: number } | null };
+    const p = result.grading?.referableProbability;
+    if (typeof p !== 'number') continue;
+    cnn.push(p);
+    lesion.push(lesionScores[i]!);
+    truth.push(s.grade >= 2);
+  }
+  const mean = cnn.map((c, i) => (c + lesion[i]!) / 2);
+  const figures = (s: number[]) => ({ auc: round(rocAuc(s, truth)), atHalf: binaryMetrics(s, truth, 0.5) });
+  return { photographs: truth.length, cnn: figures(cnn), lesion: figures(lesion), mean: figures(mean) };
+}
+
+function round(v: number): number {
+  return Math.round(v * 10000) / 10000;
+}
