@@ -1,12 +1,12 @@
 import type { MaskImage, RgbImage } from '../image/RgbImage.js';
 import { discEvidenceMap } from './discEvidenceMap.js';
-import { discPositionCost } from './discPositionPrior.js';
-import { downsampleForLandmarks } from './downsampleForLandmarks.js';
+import { downsampleForLandmarks, type LandmarkGrid } from './downsampleForLandmarks.js';
 import { foveaEvidenceMap } from './foveaEvidenceMap.js';
 import { MaskedBlur } from './MaskedBlur.js';
-import { pickDiscCandidates, type DiscCandidate } from './pickDiscCandidates.js';
+import { pickDiscCandidates } from './pickDiscCandidates.js';
 import { refineDiscCentre } from './refineDiscCentre.js';
 import { relativeLuminance } from './relativeLuminance.js';
+import { weighDiscCandidates } from './weighDiscCandidates.js';
 import { idridFoveaPrior, searchFoveaOnSide, type FoveaHit, type FoveaPrior, type FoveaSearchGeometry } from './searchFovea.js';
 
 export { downsampleJs } from './downsampleForLandmarks.js';
@@ -22,7 +22,11 @@ export type { FoveaPrior } from './searchFovea.js';
 export interface FindLandmarksOptions {
   /** FOV diameter in the normalised image, in pixels. */
   fovDiameterPx: number;
-  /** Disc diameter as a fraction of the FOV diameter (IDRiD median: 520 / 3416 px). @default 0.152 */
+  /**
+   * Disc diameter as a fraction of the FOV diameter (IDRiD median: 520 / 3416 px, a 50° field). When not given,
+   * 0.152 is tried first, then 1.25 and 1.56 times that (narrower fields), and the size whose fovea is clearly the
+   * most fovea-like is kept. When given, exactly this size is used. @default 0.152, or larger where measured
+   */
   discToFovRatio?: number;
   /**
    * Weight of the disc-position prior of macula-centred photographs (the usual DR screening field, and IDRiD's):
@@ -30,6 +34,8 @@ export interface FindLandmarksOptions {
    * centre and −0.02 ± 0.105 radii above or below it. Each disc candidate loses `weight` × min(8, ½ z_x² + ½ z_y²).
    * On those photographs the right disc was among the four candidates in 411 of 413; the prior raised the right
    * choice from 396 to 406 (weights 0.5 to 1 all gave 406-407). 0 turns it off (e.g. disc-centred photographs).
+   * The prior yields to strong evidence: its weight falls linearly to 0 as the best candidate's evidence leads the
+   * second's by 1 to 3 z units, and it is off at disc sizes other than 0.152 (other field angles).
    * @default 0.5
    */
   discPositionPriorWeight?: number;
@@ -52,46 +58,99 @@ export interface NormalisedLandmarks {
 /** How many disc candidates are weighed against their fovea and the position prior. */
 const discCandidateCount = 4;
 
+/**
+ * Disc sizes tried besides the expected one, as multiples of it: fields of about 40° and 32° where IDRiD's are 50°
+ * (the disc's angular size is the same in every eye). Larger multiples found spurious foveae on IDRiD photographs.
+ */
+const largerDiscScales = [1.25, 1.56];
+
+/**
+ * How much lower (more fovea-like) the fovea score at another disc size must be than at the expected size. On
+ * IDRiD's photographs the expected size's fovea scored lowest in every photograph checked, and narrowed camera
+ * transforms of them (shared/cameras) beat it by 0.5 to 3.
+ */
+const otherScaleMargin = 0.5;
+
+/** A disc within this many FOV radii of the centre may have its fovea on either side (disc-centred fields). */
+const centralDiscOffset = 0.2;
+
 /** Finds the optic disc and the fovea. */
 export function findLandmarks(image: RgbImage, mask: MaskImage, options: FindLandmarksOptions): NormalisedLandmarks {
   const factor = Math.max(1, Math.floor(image.width / 256));
   const grid = downsampleForLandmarks(image, mask, factor);
   const { width: w, height: h } = grid.lum;
   const fovD = options.fovDiameterPx / factor;
-  const discD = fovD * (options.discToFovRatio ?? 0.152);
-  const discR = discD / 2;
   const relative = relativeLuminance(grid.lum.data, grid.mask, w, h, fovD / 8);
   const blur = new MaskedBlur(grid.mask, w, h);
+  const expectedRatio = options.discToFovRatio ?? 0.152;
+  const search = { image, mask, options, factor, grid, relative, blur, fovD };
+  const atExpected = locateAtScale(search, expectedRatio, options.discPositionPriorWeight ?? 0.5);
+  if (!atExpected || options.discToFovRatio !== undefined) return atExpected?.landmarks ?? { disc: null, fovea: null };
+  // A narrower field than IDRiD's 50° shows a larger disc, and the fovea lies proportionally farther from it. Search
+  // again at larger disc sizes (the position prior, fitted on 50° fields only, is off there) and keep the size
+  // whose fovea is clearly the most fovea-like: dark, avascular and where the anatomy puts it.
+  let best = atExpected;
+  for (const scale of largerDiscScales) {
+    const found = locateAtScale(search, expectedRatio * scale, 0);
+    if (found && found.foveaScore < best.foveaScore - (best === atExpected ? otherScaleMargin : 0)) best = found;
+  }
+  return best.landmarks;
+}
 
+/** What one search at one disc size works on. */
+interface LandmarkSearch {
+  readonly image: RgbImage;
+  readonly mask: MaskImage;
+  readonly options: FindLandmarksOptions;
+  readonly factor: number;
+  readonly grid: LandmarkGrid;
+  readonly relative: Float32Array;
+  readonly blur: MaskedBlur;
+  readonly fovD: number;
+}
+
+/** Disc and fovea found (and the fovea's score, lower = more fovea-like; ∞ without one) assuming a disc diameter of `discToFovRatio` × the FOV diameter; null without a candidate. */
+function locateAtScale(search: LandmarkSearch, discToFovRatio: number, priorWeight: number): { landmarks: NormalisedLandmarks; foveaScore: number } | null {
+  const { image, mask, options, factor, grid, relative, blur, fovD } = search;
+  const { width: w, height: h } = grid.lum;
+  const discD = fovD * discToFovRatio;
+  const discR = discD / 2;
   const discEvidence = discEvidenceMap(relative, grid.mask, blur, { width: w, height: h, discDiameterPx: discD, fovDiameterPx: fovD });
   const candidates = pickDiscCandidates(discEvidence.score, w, h, 2 * discD, discCandidateCount);
-  if (candidates.length === 0) return { disc: null, fovea: null };
+  if (candidates.length === 0) return null;
 
   const foveaEvidence = foveaEvidenceMap(relative, grid.red.data, grid.mask, discEvidence.contrastZ, blur, discR, options.foveaBrightClip ?? 0.95);
   const foveaPrior: FoveaPrior = { ...idridFoveaPrior, ...options.foveaPrior };
   const foveaGeometry: FoveaSearchGeometry = { width: w, height: h, mask: grid.mask, discDiameterPx: discD, fovDiameterPx: fovD };
-  // The fovea lies on the FOV centre's side of the disc in a macula-centred photograph.
-  const foveaOf = (x: number, y: number): FoveaHit | null => searchFoveaOnSide(foveaEvidence, foveaGeometry, x, y, Math.sign(w / 2 - x) || 1, foveaPrior);
-
-  // Each candidate: its disc evidence, half its fovea's score (5 without one) and the position prior.
-  const priorWeight = options.discPositionPriorWeight ?? 0.5;
   const fovR = options.fovDiameterPx / 2;
-  let chosen: DiscCandidate | null = null, chosenTotal = -Infinity;
-  for (const c of candidates) {
-    const fovea = foveaOf(c.x, c.y);
-    const offsetX = ((c.x + 0.5) * factor - image.width / 2) / fovR, offsetY = ((c.y + 0.5) * factor - image.height / 2) / fovR;
-    const total = c.score - (fovea ? 0.5 * fovea.score : 5) - priorWeight * discPositionCost(offsetX, offsetY);
-    if (!chosen || total > chosenTotal) { chosen = c; chosenTotal = total; }
-  }
-  const disc = chosen!;
+  const offsetOf = (x: number, y: number) => ({ x: ((x + 0.5) * factor - image.width / 2) / fovR, y: ((y + 0.5) * factor - image.height / 2) / fovR });
+  // The fovea lies on the FOV centre's side of the disc in a macula-centred photograph; a central disc may have it
+  // on either side.
+  const foveaOf = (x: number, y: number): FoveaHit | null => {
+    const towardsCentre = Math.sign(w / 2 - x) || 1;
+    const hit = searchFoveaOnSide(foveaEvidence, foveaGeometry, x, y, towardsCentre, foveaPrior);
+    if (Math.abs(offsetOf(x, y).x) >= centralDiscOffset) return hit;
+    const other = searchFoveaOnSide(foveaEvidence, foveaGeometry, x, y, -towardsCentre, foveaPrior);
+    return other && (!hit || other.score < hit.score) ? other : hit;
+  };
+
+  const weighed = candidates.map((c) => {
+    const offset = offsetOf(c.x, c.y);
+    return { evidence: c.score, foveaScore: foveaOf(c.x, c.y)?.score ?? null, offsetX: offset.x, offsetY: offset.y };
+  });
+  const disc = candidates[weighDiscCandidates(weighed, priorWeight)]!;
   const second = candidates.filter((c) => c !== disc).reduce((mx, c) => Math.max(mx, c.score), -Infinity);
   const discConfidence = clamp01((disc.score - (second === -Infinity ? 0 : second)) / 2 + 0.5);
   const refined = refineDiscCentre(image, mask, (disc.x + 0.5) * factor, (disc.y + 0.5) * factor, discR * factor);
   // Re-run the fovea search from the refined disc at the coarse scale.
-  const fovea = foveaOf(refined.x / factor - 0.5, refined.y / factor - 0.5);
+  const coarseDisc = { x: refined.x / factor - 0.5, y: refined.y / factor - 0.5 };
+  const fovea = foveaOf(coarseDisc.x, coarseDisc.y);
   return {
-    disc: { x: refined.x, y: refined.y, radius: discR * factor, confidence: round(discConfidence) },
-    fovea: fovea ? { x: (fovea.x + 0.5) * factor, y: (fovea.y + 0.5) * factor, confidence: round(clamp01(-fovea.score / 3)) } : null,
+    foveaScore: fovea ? fovea.score : Infinity,
+    landmarks: {
+      disc: { x: refined.x, y: refined.y, radius: discR * factor, confidence: round(discConfidence) },
+      fovea: fovea ? { x: (fovea.x + 0.5) * factor, y: (fovea.y + 0.5) * factor, confidence: round(clamp01(-fovea.score / 3)) } : null,
+    },
   };
 }
 

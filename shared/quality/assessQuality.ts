@@ -6,7 +6,9 @@ import type { MaskImage, RgbImage } from '../image/RgbImage.js';
  * Image-quality assessment of a normalised fundus image. Each measurement maps to a sub-score in 0–1; the score is
  * their product; blocking reasons make the image ungradable. Categories follow the reference scale:
  * excellent (score ≥ 0.8), good (≥ 0.6), adequate (gradable, below 0.6), ungradable.
- * Thresholds were set from the 413 IDRiD training photographs (all gradable) and degraded copies of them.
+ * Thresholds were set from the 413 IDRiD training photographs (all gradable) and degraded copies of them, and checked
+ * on camera transforms of them (shared/cameras: colour balance, pigmentation, gamma, JPEG, field angle, frame, aim):
+ * only ratios and relative measures decide, no absolute hue.
  */
 export interface QualityInput {
   /** Normalised RGB image. */
@@ -37,6 +39,11 @@ export interface QualityOptions {
    * the FOV. The 413 IDRiD training photographs reach 7.3 (one) and otherwise stay under 3.8. @default 10
    */
   maxUnevenness?: number;
+  /**
+   * Minimum warmth of a retina: max(mean R, mean G) / mean B inside the FOV. IDRiD's photographs reach 2.2 and more;
+   * washed-out and blue-tinted camera transforms of them stay above 1.4. @default 1.15
+   */
+  minWarmth?: number;
 }
 
 /** Assesses quality; never throws. */
@@ -70,10 +77,15 @@ export function assessQuality(input: QualityInput, options: QualityOptions = {})
   const satFrac = count ? saturated / count : 0;
   metrics.saturatedFraction = round(satFrac);
 
-  // Fundus likeness: a well-fitted circle whose inside is filled and whose outside is dark, and a red-dominant retina.
+  // Fundus likeness: a well-fitted circle whose inside is filled and whose outside is dark, and a warm retina.
+  // Warm, not red: the red/green balance is the camera's and the population's (IDRiD's orange-red retinas have
+  // R/G 1.7-2.5, fair fundi on other cameras 1.0-1.3, pseudo-colour scanning cameras below 1), but blood and
+  // melanin absorb blue in every camera, so blue stays the weakest channel. Grey, blue or white discs are refused.
   let fundusScore = 1;
   const fitBad = fov.maskInsideFraction < 0.9 || fov.circleFilledFraction < 0.85 || fov.residualRatio > 0.03;
-  const colourBad = meanR < 1.15 * meanG || meanR < 1.3 * meanB;
+  const warmth = Math.max(meanR, meanG) / Math.max(1, meanB);
+  metrics.warmth = round(warmth);
+  const colourBad = warmth < (options.minWarmth ?? 1.15);
   metrics.fundusLikeness = round((fitBad ? 0 : 0.5) + (colourBad ? 0 : 0.5));
   if (fitBad || colourBad) { reasons.push('not_a_fundus'); blocking.add('not_a_fundus'); fundusScore = 0; }
 
