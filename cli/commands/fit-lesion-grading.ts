@@ -8,7 +8,10 @@ import { rocAuc } from '../../shared/evaluation/rocAuc.js';
 import { chooseOperatingPoints, crossValidateLesionGrading, fitLesionGrading, type GradingSample } from '../../shared/grading/crossValidateLesionGrading.js';
 import { decide } from '../../shared/pipeline/gradePhotograph.js';
 import { isIcdrGrade, referableProbability } from '../../shared/grading/gradeTable.js';
-import { lesionGradeFeatureNames, lesionGradeFeatures, type LesionGradeInput } from '../../shared/grading/lesionGradeFeatures.js';
+import { lesionGradeFeatureNames, lesionGradeFeatures } from '../../shared/grading/lesionGradeFeatures.js';
+import type { LesionSummary } from '../../shared/lesions/summariseLesions.js';
+import { defaultModelDir } from '../../shared/grading/defaultModelDir.js';
+import { readModelManifest } from '../../shared/grading/loadModel.js';
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
@@ -24,19 +27,20 @@ export const summary = 'fit-lesion-grading --cache <jsonl> --labels <csv> [--cnn
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     cache: { type: 'string' }, labels: { type: 'string' }, write: { type: 'string' }, 'cnn-results': { type: 'string' },
-    l2: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    l2: { type: 'string' }, combine: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.cache || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
+  if (values.combine !== undefined && values.combine !== 'lesion' && values.combine !== 'mean') { process.stderr.write(`INVALID_ARGUMENT: expected lesion or mean for --combine but received ${values.combine}\n`); return 1; }
   const rows = readCsv(await readFile(values.labels, 'utf8'));
   const labelOf = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
   const samples: GradingSample[] = [];
   for (const line of (await readFile(values.cache, 'utf8')).split('\n')) {
     if (!line.trim()) continue;
-    const entry = JSON.parse(line) as { stem: string; sample: LesionGradeInput & { grade: number; group: string } };
+    const entry = JSON.parse(line) as { stem: string; sample: { summary?: LesionSummary } };
     const label = labelOf.get(entry.stem);
     const grade = Number(label?.dr_grade_icdr);
-    if (!label || label.duplicate_of || !isIcdrGrade(grade) || !entry.sample.burden) continue;
-    samples.push({ id: entry.stem, group: entry.stem, grade, features: lesionGradeFeatures(entry.sample) });
+    if (!label || label.duplicate_of || !isIcdrGrade(grade) || !entry.sample.summary) continue;
+    samples.push({ id: entry.stem, group: entry.stem, grade, features: lesionGradeFeatures(entry.sample.summary) });
   }
   const l2 = values.l2 ? Number(values.l2) : 0.05;
   const cv = crossValidateLesionGrading(samples, lesionGradeFeatureNames, { l2 });
@@ -68,7 +72,7 @@ export async function run(args: string[]): Promise<number> {
     const model = fitLesionGrading(samples, lesionGradeFeatureNames, { l2 });
     const points = chooseOperatingPoints(scores, referable);
     await writeFile(values.write, `${JSON.stringify({
-      schemaVersion: 1, kind: 'lesion-grading', model, operatingPoints: { default: 'sensitivity_0.90', referable: points },
+      schemaVersion: 1, kind: 'lesion-grading', model, combine: values.combine ?? 'lesion', cnnSha256: (await readModelManifest(defaultModelDir())).sha256, operatingPoints: { default: 'sensitivity_0.90', referable: points },
       fit: { command: 'drgrade fit-lesion-grading --cache <cache> --labels <IDRiD grading-train labels.csv> --write <file>', photographs: samples.length, outOfFold: out },
     }, null, 2)}\n`);
   }

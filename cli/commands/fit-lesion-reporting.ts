@@ -5,7 +5,6 @@ import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
 import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCsv.js';
 import { isDrgradeError } from '../../shared/errors.js';
 import { fitLesionReporting, type ReportingSample } from '../../shared/lesionEval/fitLesionReporting.js';
-import { lesionBurden } from '../../shared/lesionEval/lesionBurden.js';
 import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
 import { LesionModel } from '../../shared/lesions/LesionModel.js';
 import { parseCli } from '../args.js';
@@ -49,15 +48,11 @@ export async function run(args: string[]): Promise<number> {
     let sample = cached.get(stem);
     if (!sample) {
       try {
-        const a = await analyzeFundus(await readFile(join(values.images, f)), { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: model, keepLesionMaps: true });
-        if (!a.quality.gradable || !a.lesionMaps || !a.transform || !a.fov) { failed++; continue; }
+        const a = await analyzeFundus(await readFile(join(values.images, f)), { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: model });
+        if (!a.quality.gradable || !a.lesionSummary) { failed++; continue; }
         const disc = a.landmarks.opticDisc;
-        const t = a.transform;
-        const toNorm = (p: { x: number; y: number }) => ({ x: (p.x - t.offsetX) / t.scale, y: (p.y - t.offsetY) / t.scale });
-        const burden = lesionBurden(a.lesionMaps, { cx: (a.fov.cx - t.offsetX) / t.scale, cy: (a.fov.cy - t.offsetY) / t.scale, radius: a.fov.radius / t.scale },
-          a.landmarks.fovea ? toNorm(a.landmarks.fovea) : null, disc ? (2 * disc.radius) / t.scale : null);
         sample = {
-          burden,
+          summary: a.lesionSummary,
           group: stem, grade: Number(label.dr_grade_icdr), dmeLabel: label.dme_risk === undefined || label.dme_risk === '' ? null : Number(label.dme_risk),
           fovea: a.landmarks.fovea ? { x: a.landmarks.fovea.x, y: a.landmarks.fovea.y } : null, discDiameter: disc ? 2 * disc.radius : null,
           candidates: a.lesions.map((l) => ({ kind: l.kind, class: l.class, x: l.x, y: l.y, radius: l.radius, score: l.score })),

@@ -2,6 +2,7 @@ import type { RgbImage } from '../image/RgbImage.js';
 import type { DmeRisk } from '../lesions/dmeRisk.js';
 import type { LesionLabel } from '../lesions/lesionClasses.js';
 import type { LesionMaps } from '../lesions/LesionModel.js';
+import type { LesionSummary } from '../lesions/summariseLesions.js';
 
 /**
  * What the analysis core returns for one photograph. Every coordinate is in SOURCE-image pixels
@@ -102,6 +103,8 @@ export interface AnalysisResult {
   readonly dme: DmeRisk | null;
   /** The learned lesion stage's model, when it ran (provenance). */
   readonly lesionModel: { readonly name: string; readonly version: string; readonly sha256: string } | null;
+  /** The learned stage's burden and counts over the whole retina (what the lesion-based grade reads); null without it. */
+  readonly lesionSummary: LesionSummary | null;
   /** Per-class lesion probability maps at the normalised scale (only with `keepLesionMaps`). */
   readonly lesionMaps: LesionMaps | null;
   /** Per-stage wall times in milliseconds (decode, fov, quality, enhance, landmarks, lesions, annotate, total). */

@@ -11,6 +11,7 @@ import { dmeRisk, type DmeRisk } from '../lesions/dmeRisk.js';
 import type { LesionMaps, LesionModel } from '../lesions/LesionModel.js';
 import { insideOpticDisc, withinMacula } from '../lesions/anatomyFilter.js';
 import { rescoreWithLesionMaps } from '../lesions/rescoreWithLesionMaps.js';
+import { summariseLesions, type LesionSummary } from '../lesions/summariseLesions.js';
 import { assessQuality } from '../quality/assessQuality.js';
 import type { AnalysisResult, Landmarks, Lesion, NormalisationTransform } from './AnalysisResult.js';
 
@@ -71,7 +72,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
     const quality = assessQuality({ image: small, mask: null, sourceWidth: info.width, sourceHeight: info.height, fov: null });
     lap('quality');
     timings.total = round1(performance.now() - t0);
-    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform: null, dme: null, lesionModel: null, lesionMaps: null, timingsMs: timings, images: { original: small, enhanced: null, annotated: null } };
+    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform: null, dme: null, lesionModel: null, lesionSummary: null, lesionMaps: null, timingsMs: timings, images: { original: small, enhanced: null, annotated: null } };
   }
   const fov = { cx: fit.cx * k, cy: fit.cy * k, radius: fit.radius * k };
 
@@ -102,7 +103,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   const fovOut = { cx: round1(fov.cx), cy: round1(fov.cy), radius: round1(fov.radius) };
   if (quality.reasons.includes('not_a_fundus')) {
     timings.total = round1(performance.now() - t0);
-    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform, dme: null, lesionModel: null, lesionMaps: null, timingsMs: timings, images: { original: normalised, enhanced: null, annotated: null } };
+    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform, dme: null, lesionModel: null, lesionSummary: null, lesionMaps: null, timingsMs: timings, images: { original: normalised, enhanced: null, annotated: null } };
   }
 
   const { enhanced, background } = enhanceWithBackground(normalised, mask, { sigmaPx: side / 30 });
@@ -123,6 +124,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   let normLesions: { kind: 'dark' | 'bright'; class: Lesion['class']; x: number; y: number; radius: number; score: number; features?: Record<string, number> }[] = [];
   let dme: DmeRisk | null = null;
   let lesionMaps: LesionMaps | null = null;
+  let lesionSummary: LesionSummary | null = null;
   const model = options.skipLesions || !quality.gradable ? null : options.lesionModel === undefined ? await defaultLesionModel() : options.lesionModel;
   if (quality.gradable && !options.skipLesions) {
     const green = flattenedGreen(normalised, mask, background[1]!);
@@ -140,6 +142,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
       const exudates = all.filter((l) => l.class === 'exudate' && l.score >= report.dmeExudateMinScore);
       dme = dmeRisk(exudates, fovea, disc ? 2 * disc.radius : null);
       normLesions = all.filter((l) => l.score >= minOf(l.kind) && withinMacula(l.x, l.y, anatomy));
+      lesionSummary = summariseLesions(lesionMaps, all, circle, fovea, disc ? 2 * disc.radius : null);
       lap('lesionRescore');
     } else {
       // FRST scores alone, as before the learned stage; DME then only sees the exudates inside the macula filter.
@@ -163,7 +166,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   lap('annotate');
   timings.total = round1(performance.now() - t0);
   const lesionModel = model ? { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256 } : null;
-  return { source, quality, fov: fovOut, landmarks, lesions, transform, dme, lesionModel, lesionMaps: options.keepLesionMaps ? lesionMaps : null, timingsMs: timings, images: { original: normalised, enhanced, annotated } };
+  return { source, quality, fov: fovOut, landmarks, lesions, transform, dme, lesionModel, lesionSummary, lesionMaps: options.keepLesionMaps ? lesionMaps : null, timingsMs: timings, images: { original: normalised, enhanced, annotated } };
 }
 
 function limits(options: AnalyzeOptions): DecodeLimits {

@@ -22,6 +22,10 @@ export interface Grading {
   readonly sightThreateningProbability: number;
   /** The referable operating point used for the `referable` decision. */
   readonly operatingPoint: { readonly name: string; readonly threshold: number };
+  /** How much the grade's two views disagree (present when the lesion-based grade joined the CNN). */
+  readonly uncertainty?: { readonly referableSpread: number; readonly method: string };
+  /** Which model the probabilities come from when not the CNN alone. */
+  readonly combination?: string;
 }
 
 /** Provenance of a result. */

@@ -1,5 +1,5 @@
 import { dmeRisk } from '../lesions/dmeRisk.js';
-import type { LesionBurden } from './lesionBurden.js';
+import type { LesionSummary } from '../lesions/summariseLesions.js';
 
 /** What the fit reads of one analysed, labelled photograph (whole retina, every candidate down to score 0). */
 export interface ReportingSample {
@@ -11,8 +11,8 @@ export interface ReportingSample {
   readonly fovea: { readonly x: number; readonly y: number } | null;
   readonly discDiameter: number | null;
   /** Candidates already inside the macula filter are flagged, so counts can be taken over either region. */
-  /** Map areas by class and region (the lesion-based grade reads them; the threshold fit does not). */
-  readonly burden?: LesionBurden;
+  /** The analysis's lesion summary (the lesion-based grade reads it; the threshold fit does not). */
+  readonly summary?: LesionSummary;
   readonly candidates: readonly { readonly kind: 'dark' | 'bright'; readonly class: string; readonly x: number; readonly y: number; readonly radius: number; readonly score: number }[];
 }
 

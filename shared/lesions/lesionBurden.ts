@@ -1,5 +1,5 @@
-import { lesionClasses, type LesionCode } from '../lesions/lesionClasses.js';
-import type { LesionMaps } from '../lesions/LesionModel.js';
+import { lesionClasses, type LesionCode } from './lesionClasses.js';
+import type { LesionMaps } from './LesionModel.js';
 
 /** Where on the retina, by distance from the fovea in disc diameters (DD). */
 export const burdenRegions = ['macula', 'posterior', 'periphery'] as const;

@@ -8,6 +8,8 @@ import { researchDisclaimer, type GradeResult, type Grading } from '../grading/G
 import { imageToTensor } from '../grading/imageToTensor.js';
 import type { ModelManifest } from '../grading/ModelManifest.js';
 import { prepareModelInput } from '../grading/prepareModelInput.js';
+import type { NamedThreshold } from '../grading/crossValidateLesionGrading.js';
+import { lesionGradeProbabilities, readLesionGrading, type LesionGrading } from '../grading/LesionGrading.js';
 import { detectFormat } from '../image/detectFormat.js';
 
 /** Options of {@link gradePhotograph}. */
@@ -26,6 +28,11 @@ export interface GradePhotographOptions {
   sourceFacts?: Record<string, string | number>;
   /** Salt of the patient-identifier hash in `source.dicom` (the `DRGRADE_IDENTIFIER_SALT` setting). @default '' */
   identifierSalt?: string;
+  /**
+   * The lesion-based grade joined with the CNN (`lesion-grading.json`), or `null` for the CNN alone.
+   * @default the shipped one beside the default model (`models/default/lesion-grading.json`), when present
+   */
+  lesionGrading?: LesionGrading | null;
 }
 
 /**
@@ -77,7 +84,22 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
   if (probabilities.length !== 5 || probabilities.some((p) => !Number.isFinite(p))) {
     throw new DrgradeError('INFERENCE_BAD_RESPONSE', `Expected five finite probabilities from the grader but received ${probabilities.length} values`);
   }
-  const grading = decide(probabilities, grader.manifest, options.operatingPoint);
+  const shipped = options.lesionGrading === undefined ? await defaultLesionGrading() : null;
+  // The shipped lesion-based grade joins only the CNN it was fitted beside (another --model grades alone).
+  const lesionGrading = options.lesionGrading === undefined ? (shipped && shipped.cnnSha256 === grader.manifest.sha256 ? shipped : null) : options.lesionGrading;
+  let grading: Grading;
+  if (lesionGrading && analysis.lesionSummary) {
+    const fromLesions = lesionGradeProbabilities(lesionGrading, analysis.lesionSummary);
+    const joined = lesionGrading.combine === 'mean' ? probabilities.map((p, g) => (p + fromLesions[g]!) / 2) : fromLesions;
+    const points = { default: lesionGrading.operatingPoints.default, referable: lesionGrading.operatingPoints.referable.map((p: NamedThreshold) => ({ ...p, sensitivity: 0, specificity: 0 })) };
+    const decided = decide(joined, { operatingPoints: points }, options.operatingPoint);
+    // Two views of one photograph: the CNN on the image and the regression on its lesions. Their disagreement on
+    // P(referable) is the uncertainty (half the absolute difference: the standard deviation of the two).
+    const spread = Math.abs(referableProbability(probabilities) - referableProbability(fromLesions)) / 2;
+    grading = { ...decided, uncertainty: { referableSpread: Math.round(spread * 10000) / 10000, method: 'cnn-vs-lesion-grade' }, combination: lesionGrading.combine === 'mean' ? 'mean of the CNN and the lesion-based grade' : 'lesion-based grade' };
+  } else {
+    grading = decide(probabilities, grader.manifest, options.operatingPoint);
+  }
   const timingsMs = { ...analysis.timingsMs, grade: ms(t0), total: ms(started) };
   return { result: { status: 'graded', ...base, grading, timingsMs }, analysis };
 }
@@ -107,6 +129,15 @@ export function decide(probabilities: readonly number[], manifest: Pick<ModelMan
     sightThreateningProbability: r4(sightThreateningProbability(probabilities)),
     operatingPoint: { name: point.name, threshold: point.threshold },
   };
+}
+
+let shippedLesionGrading: Promise<LesionGrading | null> | null = null;
+
+/** The shipped lesion-based grade, read once per process (null when the default model folder has none). */
+function defaultLesionGrading(): Promise<LesionGrading | null> {
+  shippedLesionGrading ??= readLesionGrading();
+  shippedLesionGrading.catch(() => { shippedLesionGrading = null; });
+  return shippedLesionGrading;
 }
 
 function abortAsDeadline(error: unknown, signal: AbortSignal | undefined): unknown {
