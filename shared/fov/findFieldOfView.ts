@@ -8,7 +8,11 @@ import type { RgbImage } from '../image/RgbImage.js';
 
 /** Options of {@link findFieldOfView}. */
 export interface FindFieldOfViewOptions {
-  /** Lowest red-channel threshold separating retina from surround. @default 10 */
+  /**
+   * Lowest threshold on the brightest channel (max of R, G, B) separating retina from surround. The brightest
+   * channel, not red, so that yellow-green, pale and dark retinas of other cameras separate as IDRiD's do; the
+   * threshold itself is 0.35 × Otsu's (10–60), relative to the photograph's own brightness. @default 10
+   */
   minThreshold?: number;
 }
 
@@ -27,7 +31,7 @@ export interface FovFit {
   readonly residualPx: number;
   /** Number of edge points used. */
   readonly edgePoints: number;
-  /** Threshold used on the red channel. */
+  /** Threshold used on the brightest channel. */
   readonly threshold: number;
 }
 
@@ -35,7 +39,7 @@ export interface FovFit {
 export function findFieldOfView(image: RgbImage, options: FindFieldOfViewOptions = {}): FovFit | null {
   const { width: w, height: h, data } = image;
   const n = w * h;
-  // The red channel carries the retina; the surround is near black in every channel.
+  // The surround is near black in every channel, whatever the retina's hue.
   const hist = new Uint32Array(256);
   const lum = new Uint8Array(n);
   for (let i = 0, j = 0; i < n; i++, j += 3) {
