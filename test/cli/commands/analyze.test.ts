@@ -45,6 +45,27 @@ describe('drgrade analyze (the built CLI)', () => {
     expect(await n(b)).toBeGreaterThanOrEqual(await n(a));
   });
 
+  it('--lesion-maps writes one 8-bit grey map per lesion class at the source size; --min-score lowers what is reported', async () => {
+    const out = join(dir, 'maps');
+    const model = join(process.cwd(), 'test', 'fixtures', 'tiny-lesion-model');
+    await run(process.execPath, [cli, 'analyze', join(dir, 'eye one.jpg'), '--out', out, '--lesion-model', model, '--lesion-maps', '--whole-retina', '--min-score', '0']);
+    const json = JSON.parse(await readFile(join(out, 'eye one.analysis.json'), 'utf8'));
+    expect(json.lesionModel.name).toBe('tiny-lesion-fixture');
+    expect([0, 1, 2, null]).toContain(json.dme?.risk ?? null);
+    const { default: sharp } = await import('sharp');
+    for (const code of ['MA', 'HE', 'EX', 'SE']) {
+      const meta = await sharp(join(out, `eye one.lesion-${code}.png`)).metadata();
+      expect([meta.width, meta.height, meta.channels, meta.depth]).toEqual([json.source.width, json.source.height, 1, 'uchar']);
+    }
+    const strict = join(dir, 'strict');
+    await run(process.execPath, [cli, 'analyze', join(dir, 'eye one.jpg'), '--out', strict, '--lesion-model', model, '--whole-retina', '--min-score', '0.99']);
+    const n = async (d: string) => JSON.parse(await readFile(join(d, 'eye one.analysis.json'), 'utf8')).lesions.length as number;
+    expect(await n(out)).toBeGreaterThan(await n(strict));
+    const bad = await run(process.execPath, [cli, 'analyze', join(dir, 'eye one.jpg'), '--out', strict, '--min-score', 'high']).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(bad?.code).toBe(1);
+    expect(bad?.stderr).toMatch(/--min-score/);
+  });
+
   it('exits 2 with one line naming the error code when the file cannot be decoded', async () => {
     const error = await run(process.execPath, [cli, 'analyze', join(dir, 'notes.jpg'), '--out', join(dir, 'bad')]).then(() => null, (e: { code: number; stderr: string }) => e);
     expect(error?.code).toBe(2);
