@@ -1,7 +1,8 @@
 /**
  * Where the optic disc lies in a macula-centred photograph (the usual DR screening field, and IDRiD's), fitted on
  * the expert disc centres of the 413 IDRiD training photographs: 0.60 ± 0.11 FOV radii left or right of the FOV
- * centre and 0.02 ± 0.105 radii above it (image y down: mean offset −0.02).
+ * centre and 0.02 ± 0.105 radii above it (image y down: mean offset −0.02). Re-fit with
+ * `drgrade eval-landmarks --fit-priors` (fitLandmarkPriors.ts).
  */
 export const macularFieldDiscPosition = { radialOffset: 0.6, radialOffsetSd: 0.11, verticalOffset: -0.02, verticalOffsetSd: 0.105 } as const;
 

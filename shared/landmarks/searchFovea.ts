@@ -10,7 +10,8 @@ export interface FoveaPrior {
 
 /**
  * The fovea prior measured on the 413 IDRiD training labels (from the detected disc, where it was right): 2.52 ± 0.17
- * disc diameters from the disc centre, slope 0.13 ± 0.08 (slightly below the disc's height).
+ * disc diameters from the disc centre, slope 0.13 ± 0.08 (slightly below the disc's height). Re-fit from expert
+ * positions with `drgrade eval-landmarks --fit-priors` (fitLandmarkPriors.ts).
  */
 export const idridFoveaPrior: FoveaPrior = { distance: 2.52, distanceSd: 0.17, slope: 0.13, slopeSd: 0.08, weight: 1 };
 
