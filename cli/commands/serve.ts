@@ -1,4 +1,5 @@
 import { createGradeHttp } from '../../functions/gradeHttp.js';
+import { createDriftHttp } from '../../functions/driftHttp.js';
 import { createHealth } from '../../functions/health.js';
 import { openapi } from '../../functions/openapi.js';
 import { readSettings, type Settings } from '../../shared/config/settings.js';
@@ -8,7 +9,7 @@ import { intOption, parseCli } from '../args.js';
 
 /** One line for the help text. */
 export const summary =
-  'serve [--port <n>] [--host <addr>] [--model-dir <dir>] [--inference-url <url>]: the HTTP functions (POST /api/grade, GET /api/health, GET /api/openapi.json) on loopback, in-process inference by default';
+  'serve [--port <n>] [--host <addr>] [--model-dir <dir>] [--inference-url <url>]: the HTTP functions (POST /api/grade, GET /api/health, GET /api/openapi.json, GET /api/drift) on loopback, in-process inference by default';
 
 /**
  * `drgrade serve`: runs the same handlers the function app registers, on node:http, with settings read from the
@@ -39,6 +40,7 @@ export async function run(args: string[]): Promise<number> {
       { method: 'POST', path: '/api/grade', functionName: 'gradeHttp', handler: createGradeHttp(settings) },
       { method: 'GET', path: '/api/health', functionName: 'health', handler: createHealth(settings) },
       { method: 'GET', path: '/api/openapi.json', functionName: 'openapi', handler: openapi },
+      { method: 'GET', path: '/api/drift', functionName: 'driftHttp', handler: createDriftHttp(settings) },
     ],
     {
       port,
