@@ -22,7 +22,7 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     images: { type: 'string' }, masks: { type: 'string' }, json: { type: 'boolean', default: false },
     limit: { type: 'string' }, 'retina-diameter': { type: 'string' }, help: { type: 'boolean', default: false },
-    cv: { type: 'string' }, 'lesion-model': { type: 'string' }, 'no-lesion-model': { type: 'boolean', default: false },
+    cv: { type: 'string' }, spacing: { type: 'string' }, 'lesion-model': { type: 'string' }, 'no-lesion-model': { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.images || !values.masks) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const files = (await readdir(values.images)).filter((f) => isImageFileName(f)).sort();
@@ -44,6 +44,7 @@ export async function run(args: string[]): Promise<number> {
     images++;
     const analysis = await analyzeFundus(await readFile(join(values.images, f)), {
       maculaDiscDiameters: null, skipAnnotatedImage: true, reportMinScore: 0, keepLesionMaps: true,
+      ...(values.spacing ? { learnedSpacingPx: Number(values.spacing) } : {}),
       ...(lesionModel !== undefined ? { lesionModel } : {}),
       ...(values['retina-diameter'] ? { retinaDiameterPx: Number(values['retina-diameter']) } : {}),
     });

@@ -6,6 +6,7 @@ import type { IcdrGrade } from '../../shared/grading/gradeTable.js';
 import { encodeJpeg, encodePng } from '../../shared/image/encodeImage.js';
 import type { MaskImage } from '../../shared/image/RgbImage.js';
 import { synthFundus } from '../../shared/synth/synthFundus.js';
+import { lesionClasses } from '../../shared/lesions/lesionClasses.js';
 import { synthLesionMasks } from '../../shared/synth/synthLesionMasks.js';
 
 /** One-line help. */
@@ -48,7 +49,7 @@ export async function run(args: string[]): Promise<number> {
   const extension = values.jpeg ? 'jpg' : 'png';
   await mkdir(values.out, { recursive: true });
   if (values.masks) {
-    for (const cls of ['MA', 'HE', 'EX', 'OD']) await mkdir(join(values.out, 'masks', cls), { recursive: true });
+    for (const cls of [...lesionClasses.map((c) => c.idridMask), 'OD']) await mkdir(join(values.out, 'masks', cls), { recursive: true });
   }
 
   const rows = [csvHeader.join(',')];

@@ -48,6 +48,11 @@ export interface AnalyzeOptions extends DecodeLimits {
   lesionModel?: LesionModel | null;
   /** Keep the lesion model's probability maps in the result (`lesionMaps`; `--lesion-maps`, pixel AUPR). @default false */
   keepLesionMaps?: boolean;
+  /**
+   * Spacing of the learned stage's findings (px at a 1024 px retina): candidates of one kind closer than this are one
+   * finding. @default 6
+   */
+  learnedSpacingPx?: number;
 }
 
 /**
@@ -136,7 +141,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
       lesionMaps = await model.predict(enhanced);
       lap('lesionModel');
       // Regrouping happened on the FRST candidates; the map peaks below are single findings, spaced like FRST's.
-      const all = rescoreWithLesionMaps(frstCandidates, lesionMaps, mask, { keep: (x, y) => !insideOpticDisc(x, y, disc), minDistancePx: 6 * scale });
+      const all = rescoreWithLesionMaps(frstCandidates, lesionMaps, mask, { keep: (x, y) => !insideOpticDisc(x, y, disc), minDistancePx: (options.learnedSpacingPx ?? 6) * scale });
       const report = model.reporting;
       const minOf = (kind: 'dark' | 'bright') => options.reportMinScore ?? report.minScore[kind];
       const exudates = all.filter((l) => l.class === 'exudate' && l.score >= report.dmeExudateMinScore);

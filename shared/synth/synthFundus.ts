@@ -1,3 +1,4 @@
+import { lesionClassByLabel, type LesionLabel } from '../lesions/lesionClasses.js';
 import { invalidArgument } from '../errors.js';
 import { isIcdrGrade, type IcdrGrade } from '../grading/gradeTable.js';
 import type { RgbImage } from '../image/RgbImage.js';
@@ -34,7 +35,8 @@ export interface SynthFundusOptions {
 /** One drawn lesion, in image pixels. */
 export interface SyntheticLesion {
   readonly kind: 'dark' | 'bright';
-  readonly class: 'microaneurysm' | 'haemorrhage' | 'exudate';
+  /** A label of the lesion-class table (shared/lesions/lesionClasses.ts), which also gives the kind. */
+  readonly class: LesionLabel;
   readonly x: number;
   readonly y: number;
   readonly radius: number;
@@ -182,7 +184,7 @@ function placeLesions(grade: IcdrGrade, random: () => number, ctx: PlacementCont
   const count = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
   const placed: SyntheticLesion[] = [];
   const { fov, fovea, discDiameter: dd, sizeScale } = ctx;
-  const radiusOf = { microaneurysm: [2, 4], haemorrhage: [5, 12], exudate: [2, 6] } as const;
+  const radiusOf: Record<LesionLabel, readonly [number, number]> = { microaneurysm: [2, 4], haemorrhage: [5, 12], exudate: [2, 6], soft_exudate: [6, 12] };
 
   const tryPlace = (cls: SyntheticLesion['class'], where: () => { x: number; y: number }): void => {
     const [lo, hi] = radiusOf[cls];
@@ -190,7 +192,7 @@ function placeLesions(grade: IcdrGrade, random: () => number, ctx: PlacementCont
     for (let attempt = 0; attempt < 60; attempt++) {
       const { x, y } = where();
       if (!isFree(ctx, placed, x, y, radius)) continue;
-      placed.push({ kind: cls === 'exudate' ? 'bright' : 'dark', class: cls, x, y, radius });
+      placed.push({ kind: lesionClassByLabel(cls).kind, class: cls, x, y, radius });
       return;
     }
   };
