@@ -6,7 +6,7 @@ import type { Bundle } from '../../shared/fhir/fhirTypes.js';
 import { closeSharedGraders } from '../../shared/service/sharedGrader.js';
 import { synthFundus } from '../../shared/synth/synthFundus.js';
 import { tinyModelDir } from '../fixtures/tiny-model/tinyModel.js';
-import { dicomOf } from '../helpers/dicomFiles.js';
+import { synthDicom } from '../../shared/synth/synthDicom.js';
 import { codingsOutsideValueSets, fhirErrors } from '../helpers/fhirValidation.js';
 
 const settings = readSettings({ DRGRADE_MODEL_DIR: tinyModelDir, DRGRADE_IDENTIFIER_SALT: 'http-salt' });
@@ -22,7 +22,7 @@ async function call(body: Uint8Array, headers: Record<string, string>) {
 
 describe('POST /api/grade with DICOM and FHIR', () => {
   it('grades an application/dicom body and answers FHIR when the client asks for application/fhir+json', async () => {
-    const dicom = await dicomOf(synthFundus({ seed: 51, width: 640, grade: 1 }).image, { imageLaterality: 'L', patientId: 'MRN-HTTP-1' });
+    const dicom = await synthDicom(synthFundus({ seed: 51, width: 640, grade: 1 }).image, { imageLaterality: 'L', patientId: 'MRN-HTTP-1' });
     const fhir = await call(dicom, { 'content-type': 'application/dicom', accept: 'application/fhir+json' });
     expect(fhir.status).toBe(200);
     expect(fhir.type).toMatch(/^application\/fhir\+json/);
@@ -40,7 +40,7 @@ describe('POST /api/grade with DICOM and FHIR', () => {
   });
 
   it('answers a refused DICOM with a problem carrying its DICOM_ code', async () => {
-    const dicom = await dicomOf(synthFundus({ seed: 52, width: 320 }).image, { sopClass: 'ct' });
+    const dicom = await synthDicom(synthFundus({ seed: 52, width: 320 }).image, { sopClass: 'ct' });
     const r = await call(dicom, { 'content-type': 'application/dicom', accept: 'application/fhir+json' });
     expect(r.status).toBe(415);
     expect(r.type).toMatch(/^application\/problem\+json/);

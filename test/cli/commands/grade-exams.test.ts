@@ -7,7 +7,7 @@ import { run } from '../../../cli/commands/grade.js';
 import type { Bundle } from '../../../shared/fhir/fhirTypes.js';
 import { synthFundus } from '../../../shared/synth/synthFundus.js';
 import { captureStdout } from '../../helpers/captureStdout.js';
-import { dicomOf } from '../../helpers/dicomFiles.js';
+import { synthDicom } from '../../../shared/synth/synthDicom.js';
 import { codingsOutsideValueSets, fhirErrors } from '../../helpers/fhirValidation.js';
 import { jpegOf, ordinaryPhotoJpeg } from '../../helpers/imageBytes.js';
 import { tinyModelDir } from '../../fixtures/tiny-model/tinyModel.js';
@@ -37,11 +37,11 @@ describe('drgrade grade with DICOM inputs and --exams (in-process, a real ORT se
     for (const d of ['siteA/p01/left', 'siteA/p01/right', 'siteA/p02/left']) await mkdir(join(root, d), { recursive: true });
     const photo = (seed: number) => synthFundus({ seed, width: 640, grade: 2 }).image;
     await writeFile(join(root, 'siteA/p01/left/field1.jpg'), await jpegOf(photo(41)));
-    await writeFile(join(root, 'siteA/p01/left/field2.dcm'), await dicomOf(photo(42), { imageLaterality: 'L', patientId: secretId, patientName: secretName }));
+    await writeFile(join(root, 'siteA/p01/left/field2.dcm'), await synthDicom(photo(42), { imageLaterality: 'L', patientId: secretId, patientName: secretName }));
     // A JPEG baseline DICOM without a .dcm name: recognised by content.
-    await writeFile(join(root, 'siteA/p01/right/field1'), await dicomOf(photo(43), { syntax: 'jpeg', imageLaterality: 'R', patientId: secretId, patientName: secretName }));
+    await writeFile(join(root, 'siteA/p01/right/field1'), await synthDicom(photo(43), { syntax: 'jpeg', imageLaterality: 'R', patientId: secretId, patientName: secretName }));
     await writeFile(join(root, 'siteA/p01/right/field2.jpg'), await ordinaryPhotoJpeg(640, 480));
-    await writeFile(join(root, 'siteA/p02/left/bad.dcm'), await dicomOf(photo(44), { syntax: 'jpeg2000', patientId: secretId }));
+    await writeFile(join(root, 'siteA/p02/left/bad.dcm'), await synthDicom(photo(44), { syntax: 'jpeg2000', patientId: secretId }));
     out = join(dir, 'out');
     process.env.DRGRADE_IDENTIFIER_SALT = 'cli-test-salt';
     const write = process.stderr.write.bind(process.stderr);
