@@ -27,7 +27,7 @@ export const summary = 'fit-lesion-grading --cache <jsonl> --labels <csv> [--cnn
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     cache: { type: 'string' }, labels: { type: 'string' }, write: { type: 'string' }, 'cnn-results': { type: 'string' },
-    l2: { type: 'string' }, combine: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    l2: { type: 'string' }, combine: { type: 'string' }, 'export-features': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.cache || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   if (values.combine !== undefined && values.combine !== 'lesion' && values.combine !== 'mean') { process.stderr.write(`INVALID_ARGUMENT: expected lesion or mean for --combine but received ${values.combine}\n`); return 1; }
@@ -44,6 +44,12 @@ export async function run(args: string[]): Promise<number> {
   }
   const l2 = values.l2 ? Number(values.l2) : 0.05;
   const cv = crossValidateLesionGrading(samples, lesionGradeFeatureNames, { l2 });
+  if (values['export-features']) {
+    // One row per photograph with its outer fold: what the learning-curve study (python -m drgrade_train learning-curve) reads.
+    const header = ['image', 'group', 'grade', 'fold', ...lesionGradeFeatureNames].join(',');
+    const lines = samples.map((s, i) => [s.id, s.group, s.grade, cv.fold[i], ...s.features.map((v) => Number(v.toFixed(6)))].join(','));
+    await writeFile(values['export-features'], `${header}\n${lines.join('\n')}\n`);
+  }
   const referable = samples.map((s) => s.grade >= 2);
   const scores = cv.probabilities.map((p) => referableProbability(p));
   const cases = samples.map((s, i) => {
