@@ -42,6 +42,10 @@ export async function run(args: string[]): Promise<number> {
     if (!label || label.duplicate_of || !isIcdrGrade(grade) || !entry.sample.summary) continue;
     samples.push({ id: entry.stem, group: entry.stem, grade, features: lesionGradeFeatures(entry.sample.summary) });
   }
+  if (samples.length < 25) {
+    process.stderr.write(`INVALID_ARGUMENT: expected at least 25 labelled photographs with a lesion summary in --cache (written by drgrade fit-lesion-reporting --cache) but received ${samples.length}\n`);
+    return 1;
+  }
   const l2 = values.l2 ? Number(values.l2) : 0.05;
   const cv = crossValidateLesionGrading(samples, lesionGradeFeatureNames, { l2 });
   if (values['export-features']) {
