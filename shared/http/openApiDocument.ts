@@ -26,8 +26,9 @@ export const openApiDocument = Object.freeze({
         operationId: 'grade',
         summary: 'Grade one fundus photograph',
         description:
-          'The body is the photograph (Content-Type image/jpeg, image/png, image/tiff or image/webp), or multipart/form-data with exactly one file part. ' +
-          'An ungradable photograph is a 200 with status "ungradable"; input that is not a usable image is a problem response.',
+          'The body is the photograph (Content-Type image/jpeg, image/png, image/tiff, image/webp or application/dicom), or multipart/form-data with exactly one file part. ' +
+          'An ungradable photograph is a 200 with status "ungradable"; input that is not a usable image is a problem response (refused DICOM: a DICOM_ code). ' +
+          'With Accept: application/fhir+json the 200 body is the result as a FHIR R4 Bundle (docs/interoperability.md).',
         parameters: [
           { name: 'annotated', in: 'query', required: false, schema: { type: 'boolean', default: false }, description: 'Include the annotated image as a PNG data URI in images.annotated.' },
           { name: 'enhanced', in: 'query', required: false, schema: { type: 'boolean', default: false }, description: 'Include the contrast-enhanced image as a PNG data URI in images.enhanced.' },
@@ -37,6 +38,7 @@ export const openApiDocument = Object.freeze({
           required: true,
           content: {
             'image/*': { schema: { type: 'string', contentMediaType: 'image/*' } },
+            'application/dicom': { schema: { type: 'string', contentMediaType: 'application/dicom' } },
             'multipart/form-data': {
               schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'image/*' } }, required: ['file'] },
             },
@@ -46,7 +48,10 @@ export const openApiDocument = Object.freeze({
           '200': {
             description: 'Graded or ungradable.',
             headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/GradeResponse' } } },
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/GradeResponse' } },
+              'application/fhir+json': { schema: { type: 'object', description: 'FHIR R4 Bundle (type collection): DiagnosticReport, Observations, Device.' } },
+            },
           },
           '400': { ...problemRef, description: 'Empty, corrupt or too small image, or an invalid option.' },
           '401': { description: 'Missing or wrong function key (answered by the platform).' },
@@ -67,6 +72,17 @@ export const openApiDocument = Object.freeze({
         responses: {
           '200': { description: 'Ready.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } },
           '503': { description: 'Not ready.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } },
+        },
+      },
+    },
+    '/api/drift': {
+      get: {
+        operationId: 'drift',
+        summary: 'The latest daily drift report, by site and by camera',
+        responses: {
+          '200': { description: 'Drift against the model\'s training data (docs/interoperability.md).', content: { 'application/json': { schema: { type: 'object' } } } },
+          '401': { description: 'Missing or wrong function key (answered by the platform).' },
+          '404': { ...problemRef, description: 'No drift report written yet.' },
         },
       },
     },

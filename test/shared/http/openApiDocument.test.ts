@@ -16,9 +16,9 @@ function refs(value: unknown, out: string[] = []): string[] {
 }
 
 describe('openApiDocument', () => {
-  it('is OpenAPI 3.1 describing the three operations with their auth', () => {
+  it('is OpenAPI 3.1 describing the four operations with their auth', () => {
     expect(openApiDocument.openapi).toBe('3.1.0');
-    expect(Object.keys(openApiDocument.paths).sort()).toEqual(['/api/grade', '/api/health', '/api/openapi.json']);
+    expect(Object.keys(openApiDocument.paths).sort()).toEqual(['/api/drift', '/api/grade', '/api/health', '/api/openapi.json']);
     expect(openApiDocument.security).toEqual([{ functionKey: [] }]);
     expect(openApiDocument.paths['/api/health'].get.security).toEqual([]);
     expect(Object.keys(openApiDocument.paths['/api/grade'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '413', '415', '503', '504']));
