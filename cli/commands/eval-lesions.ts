@@ -8,7 +8,7 @@ import { componentsNear, connectedComponents } from '../../shared/lesionEval/con
 import { froc, type ScoredCandidate } from '../../shared/lesionEval/froc.js';
 import { lesionClasses } from '../../shared/lesions/lesionClasses.js';
 import { lesionMapToSource } from '../../shared/lesions/lesionMapToSource.js';
-import { LesionModel } from '../../shared/lesions/LesionModel.js';
+import { pickLesionModels } from '../../shared/lesionEval/pickLesionModels.js';
 import { PixelPrecisionRecall } from '../../shared/lesionEval/pixelPrecisionRecall.js';
 import { parseCli } from '../args.js';
 
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
   const gt: Record<'red' | 'MA' | 'EX', number> = { red: 0, MA: 0, EX: 0 };
   let images = 0;
   const started = performance.now();
-  const models = await modelsFor(values);
+  const models = await pickLesionModels(values);
   const pixels = new PixelPrecisionRecall(lesionClasses.map((c) => c.code));
   for (const f of files.slice(0, limit)) {
     const stem = fileStem(f);
@@ -98,29 +98,4 @@ export async function run(args: string[]): Promise<number> {
   const out = { images, lesionModel: models.describe, classes, secondsTotal: Math.round((performance.now() - started) / 100) / 10 };
   process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
   return 0;
-}
-
-/**
- * Which lesion model scores which photograph: with `--cv <dir>`, the fold model (`<dir>/fold-*\/`) whose manifest
- * lists the photograph as held out (photographs no fold holds out are skipped: no figure is in-sample); with
- * `--lesion-model`, that model; with `--no-lesion-model`, the FRST scores alone; otherwise the shipped model.
- */
-async function modelsFor(values: { cv?: string | undefined; 'lesion-model'?: string | undefined; 'no-lesion-model'?: boolean | undefined }): Promise<{ pick(stem: string): LesionModel | null | undefined | 'skip'; describe: string }> {
-  if (values['no-lesion-model']) return { pick: () => null, describe: 'none (FRST scores)' };
-  if (values['lesion-model']) {
-    const model = await LesionModel.load(values['lesion-model']);
-    return { pick: () => model, describe: `${model.manifest.name} ${model.manifest.version}` };
-  }
-  if (values.cv) {
-    const byStem = new Map<string, LesionModel>();
-    const folds = (await readdir(values.cv)).filter((d) => d.startsWith('fold-')).sort();
-    for (const d of folds) {
-      const model = await LesionModel.load(join(values.cv, d));
-      const heldOut = model.manifest.training.heldOut;
-      if (!Array.isArray(heldOut)) throw new Error(`Expected training.heldOut in ${join(values.cv, d, 'model.json')}`);
-      for (const stem of heldOut) byStem.set(String(stem), model);
-    }
-    return { pick: (stem) => byStem.get(stem) ?? 'skip', describe: `cross-validation: ${folds.length} fold models, each scoring only its held-out photographs` };
-  }
-  return { pick: () => undefined, describe: 'shipped (models/lesions)' };
 }

@@ -6,28 +6,35 @@ import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCs
 import { isDrgradeError } from '../../shared/errors.js';
 import { fitLesionReporting, type ReportingSample } from '../../shared/lesionEval/fitLesionReporting.js';
 import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
+import { pickLesionModels } from '../../shared/lesionEval/pickLesionModels.js';
 import { LesionModel } from '../../shared/lesions/LesionModel.js';
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
-export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--model <dir>] [--cache <jsonl>] [--write] --json: reporting thresholds (healthy retinas show almost nothing) and the DME exudate threshold, with out-of-fold figures';
+export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--model <dir>] [--cv <dir> --aliases <json>] [--cache <jsonl>] [--write] --json: reporting thresholds (healthy retinas show almost nothing) and the DME exudate threshold, with out-of-fold figures';
 
 /**
  * `drgrade fit-lesion-reporting`: analyses every labelled photograph (whole retina, every candidate) with a lesion
  * model, fits the thresholds of `reporting.json` (shared/lesionEval/fitLesionReporting.ts) and prints them with their
  * out-of-fold figures; `--write` stores them in `<model>/reporting.json`, the file the analysis reads. Duplicate
  * photographs (`duplicate_of`) are dropped. `--cache` keeps each photograph's candidates (JSON lines, keyed by the
- * model's sha256), so a re-fit does not re-analyse.
+ * model's sha256), so a re-fit does not re-analyse. With `--cv <dir>` (the lesion recipe's fold models) and
+ * `--aliases <json>` ({ "<stem here>": "<stem in the segmentation set>" }: the same photograph in both IDRiD
+ * splits), a photograph the lesion model was trained on is analysed by the fold model that held it out, so no
+ * figure downstream (DME, the lesion-based grade) is in-sample for the lesion model.
  */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
-    images: { type: 'string' }, labels: { type: 'string' }, model: { type: 'string' }, cache: { type: 'string' },
+    images: { type: 'string' }, labels: { type: 'string' }, model: { type: 'string' }, cache: { type: 'string' }, cv: { type: 'string' }, aliases: { type: 'string' },
     limit: { type: 'string' }, write: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.images || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const modelDir = values.model ?? defaultLesionModelDir();
   const model = await LesionModel.load(modelDir);
+  const aliases = values.aliases ? new Map(Object.entries(JSON.parse(await readFile(values.aliases, 'utf8')) as Record<string, string>)) : new Map<string, string>();
+  const picker = values.cv ? await pickLesionModels({ cv: values.cv }, { aliases, otherwise: model }) : null;
+  const modelFor = (stem: string): LesionModel => { const p = picker?.pick(stem); return p instanceof LesionModel ? p : model; };
   const rows = readCsv(await readFile(values.labels, 'utf8')).filter((r) => !r.duplicate_of);
   const byStem = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
   const files = (await readdir(values.images)).filter((f) => isImageFileName(f) && byStem.has(fileStem(f))).sort().slice(0, values.limit ? Number(values.limit) : undefined);
@@ -36,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
     for (const line of (await readFile(values.cache, 'utf8')).split('\n')) {
       if (!line.trim()) continue;
       const entry = JSON.parse(line) as { sha256: string; stem: string; sample: ReportingSample };
-      if (entry.sha256 === model.manifest.sha256) cached.set(entry.stem, entry.sample);
+      if (entry.sha256 === modelFor(entry.stem).manifest.sha256) cached.set(entry.stem, entry.sample);
     }
   }
   const samples: ReportingSample[] = [];
@@ -48,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
     let sample = cached.get(stem);
     if (!sample) {
       try {
-        const a = await analyzeFundus(await readFile(join(values.images, f)), { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: model });
+        const a = await analyzeFundus(await readFile(join(values.images, f)), { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: modelFor(stem) });
         if (!a.quality.gradable || !a.lesionSummary) { failed++; continue; }
         const disc = a.landmarks.opticDisc;
         sample = {
@@ -57,7 +64,7 @@ export async function run(args: string[]): Promise<number> {
           fovea: a.landmarks.fovea ? { x: a.landmarks.fovea.x, y: a.landmarks.fovea.y } : null, discDiameter: disc ? 2 * disc.radius : null,
           candidates: a.lesions.map((l) => ({ kind: l.kind, class: l.class, x: l.x, y: l.y, radius: l.radius, score: l.score })),
         };
-        if (values.cache) await appendFile(values.cache, `${JSON.stringify({ sha256: model.manifest.sha256, stem, sample })}\n`);
+        if (values.cache) await appendFile(values.cache, `${JSON.stringify({ sha256: modelFor(stem).manifest.sha256, stem, sample })}\n`);
       } catch (error) {
         if (!isDrgradeError(error)) throw error;
         failed++;
@@ -75,7 +82,7 @@ export async function run(args: string[]): Promise<number> {
     fit: {
       command: 'drgrade fit-lesion-reporting --images <IDRiD grading-train> --labels <labels.csv> --write',
       model: { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256 },
-      photographs: samples.length, notGradable: failed, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
+      photographs: samples.length, notGradable: failed, heldOutByFoldModels: picker ? [...byStem.keys()].filter((st) => modelFor(st) !== model).length : 0, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
     },
   };
   if (values.write) await writeFile(join(modelDir, 'reporting.json'), `${JSON.stringify(reporting, null, 2)}\n`);

@@ -1,4 +1,5 @@
-"""`python -m drgrade_train <command>`: train-lesions (the lesion model), lesion-fixture (the tests' tiny lesion model); the grading recipe stays `training/train.py`."""
+"""`python -m drgrade_train <command>`: train-lesions (the lesion model), lesion-fixture (the tests' tiny lesion model),
+learning-curve (the learning-curve study, docs/experiment.md); the grading recipe stays `training/train.py`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    commands = {"train-lesions": "drgrade_train.lesion_train", "lesion-fixture": "drgrade_train.lesion_fixture"}
+    commands = {"train-lesions": "drgrade_train.lesion_train", "lesion-fixture": "drgrade_train.lesion_fixture", "match-splits": "drgrade_train.match_splits",
+                "learning-curve": "drgrade_train.learning_curve"}
     if not argv or argv[0] not in commands:
         sys.stderr.write(f"usage: python -m drgrade_train {{{','.join(commands)}}} ...\n")
         return 2
