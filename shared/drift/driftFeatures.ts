@@ -12,9 +12,12 @@ export const continuousFeatures = {
   redBlueRatio: { description: 'Mean red / mean blue inside the field of view', of: (r: GradeResult) => metric(r, 'redBlueRatio') },
 } as const satisfies Record<string, { description: string; of: (r: GradeResult) => number | null }>;
 
-/** Categorical features: each maps a result to a category (or `null` when it does not apply). */
+/**
+ * Categorical features: each maps a result to a category (or `null` when it does not apply). The outcome
+ * (ungradable and rejected rates) is reported per group but is not a drift feature: a curated training set has no
+ * ungradable photographs to compare with, and a site's low quality already shows in the quality score.
+ */
 export const categoricalFeatures = {
-  status: { description: 'Outcome (graded, ungradable, rejected)', categories: ['graded', 'ungradable', 'rejected'], of: (r: GradeResult) => r.status },
   grade: { description: 'ICDR grade of graded photographs', categories: ['0', '1', '2', '3', '4'], of: (r: GradeResult) => (r.grading ? String(r.grading.grade) : null) },
 } as const satisfies Record<string, { description: string; categories: readonly string[]; of: (r: GradeResult) => string | null }>;
 

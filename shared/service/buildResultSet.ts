@@ -1,6 +1,7 @@
 import type { AnalysisResult } from '../analysis/AnalysisResult.js';
 import { isDrgradeError } from '../errors.js';
 import type { GradeResult } from '../grading/GradeResult.js';
+import { buildDiagnosticReportBundle } from '../fhir/buildDiagnosticReportBundle.js';
 import { decodeImage, type DecodeLimits } from '../image/decodeImage.js';
 import { encodeJpeg, encodePng } from '../image/encodeImage.js';
 import { renderReport } from '../report/renderReport.js';
@@ -19,7 +20,7 @@ export interface BuildResultSetOptions {
 /**
  * Turns a result and its analysis into the files of a result set: the JSON, the annotated and enhanced images
  * (PNG, lossless so overlays stay crisp) and the self-contained report, which shows the source photograph
- * (at most 1400 px, as `drgrade grade` does) under switchable finding layers. The report's title is generic:
+ * (at most 1400 px, as `drgrade grade` does) under switchable finding layers, and the FHIR R4 Bundle. The report's title is generic:
  * outputs carry no names.
  */
 export async function buildResultSet(result: GradeResult, analysis: AnalysisResult | null, options: BuildResultSetOptions): Promise<ResultSet> {
@@ -47,5 +48,6 @@ export async function buildResultSet(result: GradeResult, analysis: AnalysisResu
     annotatedPng,
     enhancedPng,
     reportHtml: renderReport(result, { image, imageSize, sourceSize, ...macula }),
+    fhirJson: `${JSON.stringify(buildDiagnosticReportBundle(result))}\n`,
   };
 }

@@ -21,6 +21,8 @@ export interface ResultSet {
   readonly annotatedPng: Uint8Array | null;
   readonly enhancedPng: Uint8Array | null;
   readonly reportHtml: string;
+  /** The result as a FHIR R4 Bundle (JSON text); `null` leaves none. */
+  readonly fhirJson?: string | null;
 }
 
 /** The source version a result set belongs to. */
@@ -104,6 +106,7 @@ export class ResultStore {
         putOrRemove(names.annotated, set.annotatedPng),
         putOrRemove(names.enhanced, set.enhancedPng),
         put(names.report, set.reportHtml, 'text/html; charset=utf-8'),
+        set.fhirJson ? put(names.fhir, set.fhirJson, 'application/fhir+json') : this.container.getBlobClient(names.fhir).deleteIfExists(),
       ]);
     } catch (error) {
       throw toStorageError(error, 'writing result images');

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  *
  * - incoming container (`fundus-incoming`): partners' photographs at any folder depth; never modified or deleted.
  * - results container (`fundus-results`): for a source `<path>`, `<path>.result.json`, `<path>.annotated.png`,
- *   `<path>.enhanced.png`, `<path>.report.html`. A set is complete when `<path>.result.json` exists: it is
+ *   `<path>.enhanced.png`, `<path>.report.html`, `<path>.fhir.json` (FHIR R4 Bundle). A set is complete when `<path>.result.json` exists: it is
  *   written last and conditionally, and every output carries the source version in its metadata.
  * - poison container (`fundus-poison`), the control container: `dead-letter/<sha256>.json` (replayable records),
  *   `attempts/<sha256>.json` (failed tries of the current version), `locks/<sha256>` (one lease per source path).
@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
  */
 export const containerLayout = Object.freeze({
   /** Suffixes appended to the source path in the results container. */
-  suffixes: Object.freeze({ result: '.result.json', annotated: '.annotated.png', enhanced: '.enhanced.png', report: '.report.html' } as const),
+  suffixes: Object.freeze({ result: '.result.json', annotated: '.annotated.png', enhanced: '.enhanced.png', report: '.report.html', fhir: '.fhir.json' } as const),
   /** Azure's limit on a blob name, in characters. */
   maxBlobNameLength: 1024,
   /** Prefix, in the results container, of the results of names that cannot be mirrored. */
@@ -38,6 +38,7 @@ export interface OutputNames {
   readonly annotated: string;
   readonly enhanced: string;
   readonly report: string;
+  readonly fhir: string;
 }
 
 const longestSuffix = '.annotated.png'.length;
@@ -68,6 +69,7 @@ function outputNames(sourceName: string): OutputNames {
     annotated: `${base}.annotated.png`,
     enhanced: `${base}.enhanced.png`,
     report: `${base}.report.html`,
+    fhir: `${base}.fhir.json`,
   };
 }
 

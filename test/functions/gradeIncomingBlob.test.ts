@@ -45,7 +45,7 @@ describe('gradeIncomingBlob', () => {
     expect((result.provenance as { source: unknown }).source).toMatchObject({ etag: source.etag, sha256: source.sha256, contentLength: photo.byteLength });
     expect((result.provenance as { model: { name: string } }).model.name).toBe('drgrade-tiny');
     const outputs = containerLayout.outputNames(name);
-    expect(await listNames(azurite.blobService, settings.resultsContainer, 'clinic-42/')).toEqual([outputs.annotated, outputs.enhanced, outputs.report, outputs.result].sort());
+    expect(await listNames(azurite.blobService, settings.resultsContainer, 'clinic-42/')).toEqual([outputs.annotated, outputs.enhanced, outputs.fhir, outputs.report, outputs.result].sort());
     const report = (await azurite.blobService.getContainerClient(settings.resultsContainer).getBlobClient(outputs.report).downloadToBuffer()).toString('utf8');
     expect(report).toContain('Research use only');
     expect(report).toContain('data-testid="grade-value"');
@@ -84,7 +84,7 @@ describe('gradeIncomingBlob', () => {
     const outcomes = await Promise.all([deliver(racy), deliver(racy), deliver(racy)]);
     const actions = outcomes.map((o) => o.outcome.action).sort();
     expect(actions).toEqual(['unchanged', 'unchanged', 'written']);
-    expect(await listNames(azurite.blobService, settings.resultsContainer, 'clinic-42/race/')).toHaveLength(4);
+    expect(await listNames(azurite.blobService, settings.resultsContainer, 'clinic-42/race/')).toHaveLength(5);
   });
 
   it('returns source-missing for a blob deleted before it could be read, writing nothing', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binCounts, quantileEdges } from '../../../shared/drift/binProportions.js';
-import { buildDriftReference } from '../../../shared/drift/buildDriftReference.js';
+import { binEdgesOf, buildDriftReference } from '../../../shared/drift/buildDriftReference.js';
+import { readDriftReference } from '../../../shared/drift/readDriftReference.js';
 import { chiSquareHomogeneity } from '../../../shared/drift/chiSquareHomogeneity.js';
 import { computeDrift, type DriftInput } from '../../../shared/drift/computeDrift.js';
 import { kolmogorovSmirnov } from '../../../shared/drift/kolmogorovSmirnov.js';
@@ -57,6 +58,12 @@ describe('bins', () => {
     expect(binCounts(sorted, [3, 5, 7, 9])).toEqual([3, 2, 2, 2, 1]);
     expect(binCounts([-5, 100], [0])).toEqual([1, 1]);
   });
+  it('keeps the reference range as a bin when ties collapse the quintiles', () => {
+    const edges = binEdgesOf([1, 1, 1, 1, 1, 1]);
+    expect(edges).toHaveLength(2);
+    expect(edges[1]).toBe(1);
+    expect(binCounts([0.8, 1, 1, 1.2], edges)).toEqual([1, 2, 1]);
+  });
 });
 
 describe('computeDrift', () => {
@@ -103,6 +110,34 @@ describe('computeDrift', () => {
       .map((result, i) => ({ relativePath: `s/${i}.result.json`, result }));
     const g = computeDrift(inputs, reference).groups[0]!;
     expect(g).toMatchObject({ n: 4, ungradableRate: 0.25, rejectedRate: 0.25, referableRate: 0.5, gradeDistribution: [0.5, 0, 0, 0.5, 0], ungradableReasons: { out_of_focus: 1 } });
+  });
+});
+
+describe('the shipped reference statistics (models/default/drift-reference.json)', () => {
+  it('load, and a resample of them does not alarm while a colour shift does', async () => {
+    const reference = await readDriftReference();
+    expect(reference.n).toBeGreaterThanOrEqual(100);
+    const random = mulberry32(3);
+    const pick = (values: readonly number[]) => values[Math.floor(random() * values.length)]!;
+    const photo = (redGreenShift: number): GradeResult => {
+      const r = resultFixture({ grade: 0, qualityScore: pick(reference.continuous.qualityScore.values) });
+      return withMetrics(r, {
+        sourceMinSidePx: pick(reference.continuous.imageSizePx.values), meanLuminance: pick(reference.continuous.meanLuminance.values),
+        redGreenRatio: pick(reference.continuous.redGreenRatio.values) * (1 + redGreenShift), redBlueRatio: pick(reference.continuous.redBlueRatio.values),
+      });
+    };
+    const grades = reference.categorical.grade.counts;
+    const gradeOf = () => { let u = random() * reference.n; for (const [g, c] of Object.entries(grades)) { u -= c; if (u < 0) return Number(g); } return 0; };
+    const inputs: DriftInput[] = [];
+    for (let i = 0; i < 80; i++) {
+      for (const [site, shift] of [['resample', 0], ['redder', 0.3]] as const) {
+        const r = photo(shift);
+        const grade = gradeOf() as 0 | 1 | 2 | 3 | 4;
+        inputs.push({ relativePath: `${site}/${i}.result.json`, result: { ...r, grading: { ...r.grading!, grade } } });
+      }
+    }
+    const report = computeDrift(inputs, reference);
+    expect(report.groups.map((g) => [g.key, g.alarm])).toEqual([['redder', true], ['resample', false]]);
   });
 });
 

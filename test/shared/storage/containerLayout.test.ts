@@ -8,6 +8,7 @@ describe('containerLayout', () => {
       annotated: 'clinic-7/2024/05/left eye ü.jpg.annotated.png',
       enhanced: 'clinic-7/2024/05/left eye ü.jpg.enhanced.png',
       report: 'clinic-7/2024/05/left eye ü.jpg.report.html',
+      fhir: 'clinic-7/2024/05/left eye ü.jpg.fhir.json',
     });
   });
 
