@@ -21,14 +21,16 @@ import { parseExamSidecar, type ExamSidecar } from '../../shared/exams/parseExam
 import { buildDiagnosticReportBundle } from '../../shared/fhir/buildDiagnosticReportBundle.js';
 
 /** One line for the help text. */
-export const summary = 'grade <files or dirs…> --out <dir> [--exams] [--model <dir>] [--endpoint <url>] [--concurrency n] [--resume]: grade photographs (JPEG, PNG, TIFF, WebP, DICOM)';
+export const summary = 'grade <files or dirs…> --out <dir> [--exams] [--model <dir>] [--endpoint <url>] [--concurrency n] [--resume] [--tta]: grade photographs (JPEG, PNG, TIFF, WebP, DICOM)';
 
 /**
  * `drgrade grade`: per input `<out>/<stem>.result.json`, `<stem>.annotated.png`, `<stem>.report.html`; plus
  * `<out>/summary.csv` and `<out>/index.html`. Inputs that fail never stop the batch (they are 'rejected').
  * Each result also gets `<stem>.fhir.json` (a FHIR R4 Bundle). With `--exams`, outputs mirror the input tree
  * (`<site>/<patient>/<left|right>/<file>`, or folders with a sidecar `exam.json`, or DICOM patients) and each exam
- * gets `<site>/<patient>/exam.result.json` and `exam.fhir.json`.
+ * gets `<site>/<patient>/exam.result.json` and `exam.fhir.json`. `--tta` averages the CNN over the eight flips and
+ * rotations of its input (`grading.testTimeAugmentation: 'dihedral8'`); `--resume` keeps a result only when it was
+ * graded the same way.
  */
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCli(args, {
@@ -36,7 +38,7 @@ export async function run(args: string[]): Promise<number> {
     'model-name': { type: 'string' }, concurrency: { type: 'string' }, resume: { type: 'boolean', default: false },
     'operating-point': { type: 'string' }, 'whole-retina': { type: 'boolean', default: false },
     'no-images': { type: 'boolean', default: false }, provider: { type: 'string' }, help: { type: 'boolean', default: false },
-    exams: { type: 'boolean', default: false },
+    exams: { type: 'boolean', default: false }, tta: { type: 'boolean', default: false },
   });
   if (values.help || positionals.length === 0 || !values.out) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const out = values.out;
@@ -71,7 +73,8 @@ export async function run(args: string[]): Promise<number> {
       if (values.resume && existsSync(resultPath)) {
         try {
           const previous = JSON.parse(await readFile(resultPath, 'utf8')) as GradeResult;
-          if (previous.provenance?.model?.sha256 === grader.manifest.sha256 && previous.status !== undefined) result = previous;
+          const sameTta = (previous.grading?.testTimeAugmentation !== undefined) === values.tta || previous.status !== 'graded';
+          if (previous.provenance?.model?.sha256 === grader.manifest.sha256 && previous.status !== undefined && sameTta) result = previous;
         } catch { /* unreadable: grade again */ }
       }
       if (!result) result = await gradeOne(file, stem, out, grader, { ...values, identifierSalt: env.identifierSalt }, env.maxImageBytes, env.maxPixels);
@@ -105,7 +108,7 @@ export async function run(args: string[]): Promise<number> {
   return 0;
 }
 
-async function gradeOne(file: string, stem: string, out: string, grader: Awaited<ReturnType<typeof createGrader>>, values: { 'operating-point'?: string | undefined; 'whole-retina'?: boolean | undefined; 'no-images'?: boolean | undefined; identifierSalt: string }, maxImageBytes: number, maxPixels: number): Promise<GradeResult> {
+async function gradeOne(file: string, stem: string, out: string, grader: Awaited<ReturnType<typeof createGrader>>, values: { 'operating-point'?: string | undefined; 'whole-retina'?: boolean | undefined; 'no-images'?: boolean | undefined; tta?: boolean | undefined; identifierSalt: string }, maxImageBytes: number, maxPixels: number): Promise<GradeResult> {
   await mkdir(dirname(join(out, stem)), { recursive: true });
   let bytes: Uint8Array;
   try {
@@ -120,6 +123,7 @@ async function gradeOne(file: string, stem: string, out: string, grader: Awaited
     analysis: { maculaDiscDiameters: values['whole-retina'] ? null : 2 },
     limits: { maxImageBytes, maxPixels },
     identifierSalt: values.identifierSalt,
+    tta: values.tta ?? false,
     ...(values['operating-point'] ? { operatingPoint: values['operating-point'] } : {}),
   });
   await writeFile(join(out, `${stem}.result.json`), `${JSON.stringify(result, null, 2)}\n`);

@@ -26,6 +26,8 @@ export interface Grading {
   readonly uncertainty?: { readonly referableSpread: number; readonly method: string };
   /** Which model the probabilities come from when not the CNN alone. */
   readonly combination?: string;
+  /** Present when the CNN's probabilities are a test-time-augmentation average: `'dihedral8'` (8 flips and rotations). */
+  readonly testTimeAugmentation?: string;
 }
 
 /** Provenance of a result. */

@@ -6,6 +6,7 @@ import { gradeInfo, referableProbability, sightThreateningProbability, type Icdr
 import type { Grader } from '../grading/Grader.js';
 import { researchDisclaimer, type GradeResult, type Grading } from '../grading/GradeResult.js';
 import { imageToTensor } from '../grading/imageToTensor.js';
+import { dihedral8, gradeWithTestTimeAugmentation } from '../grading/gradeWithTestTimeAugmentation.js';
 import type { ModelManifest } from '../grading/ModelManifest.js';
 import { prepareModelInput } from '../grading/prepareModelInput.js';
 import type { NamedThreshold } from '../grading/crossValidateLesionGrading.js';
@@ -33,6 +34,11 @@ export interface GradePhotographOptions {
    * @default the shipped one beside the default model (`models/default/lesion-grading.json`), when present
    */
   lesionGrading?: LesionGrading | null;
+  /**
+   * Test-time augmentation: average the CNN's calibrated probabilities over the eight flips and rotations of the
+   * model-ready tensor (one batch), recorded as `grading.testTimeAugmentation: 'dihedral8'`. @default false
+   */
+  tta?: boolean;
 }
 
 /**
@@ -76,8 +82,8 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
     options.signal?.throwIfAborted();
     const input = await prepareModelInput(analysis, grader.manifest.preprocessing);
     const tensor = imageToTensor(input, grader.manifest.preprocessing);
-    const rows = await grader.grade([tensor], options.signal ? { signal: options.signal } : {});
-    probabilities = rows[0] ?? [];
+    const signal = options.signal ? { signal: options.signal } : {};
+    probabilities = options.tta ? await gradeWithTestTimeAugmentation(grader, tensor, signal) : (await grader.grade([tensor], signal))[0] ?? [];
   } catch (error) {
     throw abortAsDeadline(error, options.signal);
   }
@@ -100,6 +106,7 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
   } else {
     grading = decide(probabilities, grader.manifest, options.operatingPoint);
   }
+  if (options.tta) grading = { ...grading, testTimeAugmentation: dihedral8 };
   const timingsMs = { ...analysis.timingsMs, grade: ms(t0), total: ms(started) };
   return { result: { status: 'graded', ...base, grading, timingsMs }, analysis };
 }
