@@ -15,12 +15,13 @@ import { storageStatusOf, toStorageError } from '../storage/toStorageError.js';
 import { buildResultSet } from './buildResultSet.js';
 import type { GradeBytes } from './GradeBytes.js';
 import { rejectedResult } from './rejectedResult.js';
+import { writeExamIfComplete } from '../exams/writeExamIfComplete.js';
 import { silentLogger, type ServiceLogger } from './ServiceLogger.js';
 
 /** What {@link gradeBlob} works with. */
 export interface GradeBlobDeps {
   readonly blobService: BlobServiceClient;
-  readonly settings: Pick<Settings, 'incomingContainer' | 'resultsContainer' | 'poisonContainer' | 'maxImageBytes' | 'maxPixels' | 'maculaDiscDiameters'>;
+  readonly settings: Pick<Settings, 'incomingContainer' | 'resultsContainer' | 'poisonContainer' | 'maxImageBytes' | 'maxPixels' | 'maculaDiscDiameters'> & { readonly identifierSalt?: string };
   readonly grade: GradeBytes;
   readonly log?: ServiceLogger;
 }
@@ -83,12 +84,26 @@ export async function gradeBlob(name: string, deps: GradeBlobDeps, options: Grad
   try {
     const outcome = await processLocked(name, deps, options, lock, facts);
     log.info('drgrade.blob', { event: outcome.action, nameHash, status: outcome.status, code: outcome.code, sourceEtag: facts.etag, ms: Math.round(performance.now() - started) });
+    if (outcome.action === 'written') await writeExam(name, deps, log, nameHash);
     return outcome;
   } catch (caught) {
     const error = toDrgradeError(caught);
     return await onFailure(name, error, deps, options, facts, nameHash, log);
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * Writes the photograph's exam when it was the exam's last (shared/exams). The photograph's result is committed
+ * already, so a failure here is logged, never retried as a grading failure.
+ */
+async function writeExam(name: string, deps: GradeBlobDeps, log: ServiceLogger, nameHash: string): Promise<void> {
+  try {
+    const folder = await writeExamIfComplete(name, { blobService: deps.blobService, incomingContainer: deps.settings.incomingContainer, resultsContainer: deps.settings.resultsContainer, identifierSalt: deps.settings.identifierSalt ?? '' });
+    if (folder !== null) log.info('drgrade.blob', { event: 'exam-written', nameHash, examHash: hashIdentifier(folder) });
+  } catch (caught) {
+    log.error('drgrade.blob', { event: 'exam-failed', nameHash, code: toDrgradeError(caught).code });
   }
 }
 
