@@ -29,15 +29,16 @@ import csv
 import json
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from .constants import NUM_CLASSES, REFERABLE_FROM
+from .constants import LABELS, NUM_CLASSES, REFERABLE_FROM
 from .metrics import roc_auc
 
 FRACTIONS: tuple[float, ...] = (0.1, 0.2, 0.4, 0.7, 1.0)
@@ -58,6 +59,7 @@ class LearningCurveError(Exception):
 class FeatureTable:
     """The exported features: one row per photograph."""
 
+    stems: list[str]
     groups: list[str]
     grades: np.ndarray  # int, 0–4
     folds: np.ndarray  # int, outer fold
@@ -78,6 +80,7 @@ def read_features(path: str) -> FeatureTable:
         if header is None or tuple(header[:4]) != META_COLUMNS or len(header) < 5:
             raise LearningCurveError(f"Expected columns {', '.join(META_COLUMNS)} and feature columns in the features CSV but received {header}")
         names = header[4:]
+        stems: list[str] = []
         groups: list[str] = []
         grades: list[int] = []
         folds: list[int] = []
@@ -97,6 +100,7 @@ def read_features(path: str) -> FeatureTable:
                 raise LearningCurveError(f"Expected a grade 0–4 in row {line} of the features CSV but received {grade}")
             if not all(math.isfinite(v) for v in values):
                 raise LearningCurveError(f"Expected finite features in row {line} of the features CSV but received a non-finite value")
+            stems.append(row[0])
             groups.append(row[1])
             grades.append(grade)
             folds.append(fold)
@@ -107,7 +111,7 @@ def read_features(path: str) -> FeatureTable:
     for g, f in zip(groups, folds):
         if fold_of_group.setdefault(g, f) != f:
             raise LearningCurveError("Expected every group (duplicate photographs) in one fold but a group spans two folds")
-    return FeatureTable(groups, np.asarray(grades, dtype=np.int64), np.asarray(folds, dtype=np.int64), np.asarray(rows, dtype=np.float64), names)
+    return FeatureTable(stems, groups, np.asarray(grades, dtype=np.int64), np.asarray(folds, dtype=np.int64), np.asarray(rows, dtype=np.float64), names)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -199,8 +203,63 @@ def log_loss(grades: np.ndarray, probabilities: np.ndarray) -> float:
     return float(-np.log(p).mean())
 
 
-def run_study(table: FeatureTable, fractions: Sequence[float] = FRACTIONS, repeats: int = 3, seed: int = 1,
-              l2: float = 0.05, iterations: int = 3000, log=lambda _m: None) -> list[dict]:
+#: Trains on the chosen rows and predicts the validation rows: (fraction, fold, repeat, chosen, val) -> val × 5
+#: probabilities (rows without a prediction, e.g. a photograph without a prepared PNG, are NaN).
+Trainer = Callable[[float, int, int, np.ndarray, np.ndarray], np.ndarray]
+
+
+def lesion_trainer(table: FeatureTable, l2: float = 0.05, iterations: int = 3000) -> Trainer:
+    """The lesion-based grade on the exported features."""
+    def train(_fraction: float, _fold: int, _repeat: int, chosen: np.ndarray, val: np.ndarray) -> np.ndarray:
+        model = fit_lesion_grading(table.x[chosen], table.grades[chosen], l2, iterations)
+        return predict_multinomial_logistic(model, table.x[val])
+    return train
+
+
+def cnn_trainer(table: FeatureTable, runs_dir: str, train_args: Sequence[str], log=lambda _m: None) -> Trainer:
+    """The CNN recipe (drgrade_train/train.py), one run per fraction, fold and repeat in ``runs_dir``: the run's
+    split.csv holds the chosen training photographs and the outer fold as validation; its val_predictions.csv
+    are the out-of-fold probabilities. A finished run is reused and an interrupted one resumed from its
+    checkpoint, so a long study continues where it stopped. ``train_args`` go to train.py as given (data,
+    epochs, --max-minutes…)."""
+    stems = np.asarray(table.stems)
+    training_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def train(fraction: float, fold: int, repeat: int, chosen: np.ndarray, val: np.ndarray) -> np.ndarray:
+        run = os.path.join(runs_dir, f"fraction{round(fraction * 100):03d}-fold{fold}-repeat{repeat}")
+        predictions = os.path.join(run, "val_predictions.csv")
+        if not os.path.exists(predictions):
+            os.makedirs(run, exist_ok=True)
+            split = os.path.join(run, "learning-curve-split.csv")
+            with open(split, "w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh)
+                w.writerow(["stem", "grade", "group", "split"])
+                for i in np.flatnonzero(chosen | val):
+                    w.writerow([table.stems[i], int(table.grades[i]), table.groups[i], "val" if val[i] else "train"])
+            command = [sys.executable, "-m", "drgrade_train.train", *train_args, "--split", split, "--out", run]
+            if os.path.exists(os.path.join(run, "last.pt")):
+                command += ["--resume", run]
+            log(f"fraction {fraction:.2f}, fold {fold}, repeat {repeat}: training the CNN on {int(chosen.sum())} photographs")
+            with open(os.path.join(run, "learning-curve-train.log"), "w", encoding="utf-8") as out:
+                done = subprocess.run(command, cwd=training_dir, stdout=out, stderr=subprocess.STDOUT)
+            if done.returncode != 0 or not os.path.exists(predictions):
+                with open(os.path.join(run, "learning-curve-train.log"), encoding="utf-8") as fh:
+                    tail = fh.read()[-600:]
+                raise LearningCurveError(f"train.py failed ({done.returncode}) for {os.path.basename(run)}: {tail.strip()}")
+        by_stem: dict[str, list[float]] = {}
+        with open(predictions, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                by_stem[row["stem"]] = [float(row[f"p_{label}"]) for label in LABELS]
+        out = np.full((int(val.sum()), NUM_CLASSES), np.nan)
+        for j, stem in enumerate(stems[val]):
+            if stem in by_stem:
+                out[j] = by_stem[stem]
+        return out
+    return train
+
+
+def run_study(table: FeatureTable, trainer: Trainer, fractions: Sequence[float] = FRACTIONS, repeats: int = 3,
+              seed: int = 1, log=lambda _m: None) -> list[dict]:
     """Out-of-fold referable AUC and log-loss at each fraction of the training folds (mean of the repeats)."""
     folds = sorted(set(int(f) for f in table.folds))
     if len(folds) < 2:
@@ -213,7 +272,7 @@ def run_study(table: FeatureTable, fractions: Sequence[float] = FRACTIONS, repea
         losses: list[float] = []
         sizes: list[list[int]] = []
         for r in range(runs):
-            probabilities = np.zeros((len(table.grades), NUM_CLASSES))
+            probabilities = np.full((len(table.grades), NUM_CLASSES), np.nan)
             per_fold: list[int] = []
             for f in folds:
                 train = table.folds != f
@@ -222,14 +281,16 @@ def run_study(table: FeatureTable, fractions: Sequence[float] = FRACTIONS, repea
                 keep = subset_groups(nested_order(list(groups[train]), table.grades[train], rng), fraction)
                 chosen = train & np.isin(groups, list(keep))
                 per_fold.append(int(chosen.sum()))
-                model = fit_lesion_grading(table.x[chosen], table.grades[chosen], l2, iterations)
                 val = table.folds == f
-                probabilities[val] = predict_multinomial_logistic(model, table.x[val])
-            auc = roc_auc(table.grades >= REFERABLE_FROM, probabilities[:, REFERABLE_FROM:].sum(axis=1))
+                probabilities[val] = trainer(fraction, f, r, chosen, val)
+            known = np.all(np.isfinite(probabilities), axis=1)
+            if known.sum() < len(known):
+                log(f"fraction {fraction:.2f}, repeat {r}: {int((~known).sum())} photographs without an out-of-fold prediction left out")
+            auc = roc_auc(table.grades[known] >= REFERABLE_FROM, probabilities[known, REFERABLE_FROM:].sum(axis=1))
             if auc is None:
                 raise LearningCurveError("Expected referable and non-referable photographs in the features CSV but received one kind only")
             aucs.append(auc)
-            losses.append(log_loss(table.grades, probabilities))
+            losses.append(log_loss(table.grades[known], probabilities[known]))
             sizes.append(per_fold)
         images = float(np.mean(sizes))
         log(f"fraction {fraction:.2f}: {images:.1f} training images, referable AUC {np.mean(aucs):.4f}, log-loss {np.mean(losses):.4f}")
@@ -365,18 +426,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m drgrade_train learning-curve", description=__doc__.split("\n\n")[0])
     p.add_argument("--features", required=True, help="CSV from `drgrade fit-lesion-grading --export-features` (image, group, grade, fold, features…)")
     p.add_argument("--out", required=True, help="JSON to write; the plot goes beside it as <stem>.vl.json, .svg and .png")
-    p.add_argument("--trainer", default="lesion", choices=("lesion",), help="what is trained: lesion = the lesion-based grade (multinomial logistic regression)")
+    p.add_argument("--trainer", default="lesion", choices=("lesion", "cnn"),
+                   help="what is trained: lesion = the lesion-based grade (multinomial logistic regression on the features); "
+                        "cnn = the CNN recipe (train.py) on the prepared images, folds from the features CSV")
     p.add_argument("--fractions", default=",".join(str(f) for f in FRACTIONS), help="fractions of the training folds (default %(default)s)")
-    p.add_argument("--repeats", type=int, default=3, help="subsets drawn per fraction below 1, averaged (default %(default)s)")
+    p.add_argument("--repeats", type=int, help="subsets drawn per fraction below 1, averaged (default 3 for lesion, 1 for cnn)")
     p.add_argument("--seed", type=int, default=1, help="seed of the subsets (default %(default)s)")
     p.add_argument("--l2", type=float, default=0.05, help="L2 penalty (default %(default)s, as fit-lesion-grading)")
     p.add_argument("--iterations", type=int, default=3000, help="gradient steps per fit (default %(default)s, as multinomialLogistic.ts)")
     p.add_argument("--no-render", action="store_true", help="write the Vega-Lite spec only (no SVG/PNG; no node needed)")
+    c = p.add_argument_group("--trainer cnn (a small, fast configuration of train.py by default)")
+    c.add_argument("--prepared", help="folder from `drgrade prepare` (e.g. --kind enhanced --size 224)")
+    c.add_argument("--kind", default="enhanced", choices=("original", "enhanced", "annotated"), help="image kind of --prepared (default %(default)s)")
+    c.add_argument("--labels", help="labels CSV (IDRiD form), as for train.py")
+    c.add_argument("--epochs", type=int, default=8, help="epochs per training (default %(default)s)")
+    c.add_argument("--max-minutes", type=float, default=6.0, help="time budget per training (default %(default)s)")
+    c.add_argument("--runs", help="folder of the runs (default <stem>-runs beside --out); finished runs are reused")
+    c.add_argument("--train-args", default="", help="more train.py options, one string (e.g. '--threads 2 --arch compact')")
     return p
 
 
 def _round_fit(fit: dict) -> dict:
-    return {"a": round(fit["a"], 6), "b": round(fit["b"], 6), "c": round(fit["c"], 6), "rmse": round(fit["rmse"], 6)}
+    out = {"a": round(fit["a"], 6), "b": round(fit["b"], 6), "c": round(fit["c"], 6), "rmse": round(fit["rmse"], 6)}
+    if fit["b"] < -2.99 or fit["b"] > -0.011:
+        out["note"] = "the exponent b is at the edge of the searched range [-3, -0.01]: the points do not pin the curve down"
+    if fit["c"] == 0.0:
+        out["note"] = (out.get("note", "") + "; " if "note" in out else "") + "the asymptote c was clamped at 0 (the unconstrained fit put it below 0)"
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -386,11 +462,26 @@ def main(argv: list[str] | None = None) -> int:
         fractions = [float(v) for v in args.fractions.split(",") if v.strip()]
         if len(fractions) < 3 or not all(0 < f <= 1 for f in fractions):
             raise LearningCurveError(f"Expected at least 3 fractions in (0, 1] for --fractions but received {args.fractions}")
-        if args.repeats < 1:
-            raise LearningCurveError(f"Expected --repeats >= 1 but received {args.repeats}")
+        repeats = args.repeats if args.repeats is not None else (3 if args.trainer == "lesion" else 1)
+        if repeats < 1:
+            raise LearningCurveError(f"Expected --repeats >= 1 but received {repeats}")
+        stem = args.out[:-5] if args.out.endswith(".json") else args.out
         table = read_features(args.features)
         log(f"{len(table.grades)} photographs, {len(table.feature_names)} features, {len(set(table.folds.tolist()))} outer folds")
-        points = run_study(table, fractions, args.repeats, args.seed, args.l2, args.iterations, log)
+        if args.trainer == "lesion":
+            trainer = lesion_trainer(table, args.l2, args.iterations)
+            described = "lesion-grade: class-balanced multinomial logistic regression on the lesion features (shared/grading/multinomialLogistic.ts)"
+            caveat = ""
+        else:
+            if not args.prepared or not args.labels:
+                raise LearningCurveError("Expected --prepared and --labels with --trainer cnn but received " + ("neither" if not (args.prepared or args.labels) else "only one"))
+            train_args = ["--prepared", os.path.abspath(args.prepared), "--kind", args.kind, "--labels", os.path.abspath(args.labels),
+                          "--epochs", str(args.epochs), "--max-minutes", str(args.max_minutes), *shlex.split(args.train_args)]
+            trainer = cnn_trainer(table, os.path.abspath(args.runs or f"{stem}-runs"), train_args, log)
+            described = f"cnn: training/drgrade_train/train.py on {args.kind} images, {args.epochs} epochs, at most {args.max_minutes} min per training {args.train_args}".strip()
+            caveat = (" train.py picks its epoch and fits its temperature on its validation split, which here is the outer fold, "
+                      "so the CNN's figures are somewhat optimistic (the log-loss more than the AUC).")
+        points = run_study(table, trainer, fractions, repeats, args.seed, log)
         sizes = [p["images"] for p in points]
         fit = fit_power_law(sizes, [1 - p["referableAuc"] for p in points])
         loss_fit = fit_power_law(sizes, [p["logLoss"] for p in points])
@@ -403,23 +494,22 @@ def main(argv: list[str] | None = None) -> int:
                 reasons.append(f"AUC {auc}: {why}")
         if reasons:
             predicted["reason"] = "; ".join(reasons)
-        stem = args.out[:-5] if args.out.endswith(".json") else args.out
         out = {
             "schemaVersion": 1,
             "kind": "learning-curve",
-            "trainer": "lesion-grade: class-balanced multinomial logistic regression on the lesion features (shared/grading/multinomialLogistic.ts)",
+            "trainer": described,
             "command": "python -m drgrade_train learning-curve " + " ".join(os.path.basename(a) if os.path.isabs(a) else a for a in (argv if argv is not None else sys.argv[1:])),
             "photographs": int(len(table.grades)),
             "features": len(table.feature_names),
             "folds": len(set(table.folds.tolist())),
-            "repeats": args.repeats,
+            "repeats": repeats,
             "seed": args.seed,
-            "l2": args.l2,
+            **({"l2": args.l2} if args.trainer == "lesion" else {}),
             "method": ("Out-of-fold: each outer fold is predicted by a model trained on the given fraction of the other folds "
                        "(subsets stratified by grade, nested, drawn with the seed per fold and repeat); figures are the mean of "
                        "the repeats (100 %: one run). Power law error = a·n^b + c (Hestness et al. 2017) fitted by least squares "
                        "with c >= 0 to 1 − referable AUC (fit) and to the five-class log-loss (logLossFit); n = mean training "
-                       "photographs per fold."),
+                       "photographs per fold." + caveat),
             "points": [{k: p[k] for k in ("fraction", "images", "referableAuc", "logLoss")} | {k: v for k, v in p.items() if k not in ("fraction", "images", "referableAuc", "logLoss")} for p in points],
             "fit": _round_fit(fit) | {"error": "1 - referable AUC"},
             "logLossFit": _round_fit(loss_fit),
@@ -430,7 +520,8 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.out, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(out, indent=2) + "\n")
         spec_path = f"{stem}.vl.json"
-        title = f"Learning curve of the lesion-based grade ({out['photographs']} photographs, {out['folds']}-fold out-of-fold)"
+        what = "the lesion-based grade" if args.trainer == "lesion" else "the CNN"
+        title = f"Learning curve of {what} ({out['photographs']} photographs, {out['folds']}-fold out-of-fold)"
         with open(spec_path, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(chart_spec(points, fit, loss_fit, title), indent=2) + "\n")
         if not args.no_render:
