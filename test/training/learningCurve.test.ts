@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fitLesionGrading, type GradingSample } from '../../shared/grading/crossValidateLesionGrading.js';
+import type { IcdrGrade } from '../../shared/grading/gradeTable.js';
+import { predictMultinomialLogistic } from '../../shared/grading/multinomialLogistic.js';
 
 /**
  * Runs `python -m drgrade_train learning-curve` end to end on a synthetic features CSV (the form
@@ -92,4 +95,25 @@ describe('python -m drgrade_train learning-curve', () => {
     expect(await readFile(`${stem}.svg`, 'utf8')).toMatch(/^<svg/);
     expect((await sharp(await readFile(`${stem}.png`)).metadata()).format).toBe('png');
   }, 180_000);
+
+  it.skipIf(!availability.ok)('fits the same lesion-grade model as fitLesionGrading (numpy against TypeScript)', async () => {
+    const rows = syntheticFeaturesCsv().trim().split('\n').slice(1, 61).map((line) => line.split(','));
+    const samples: GradingSample[] = rows.map((r) => ({ id: r[0]!, group: r[1]!, grade: Number(r[2]) as IcdrGrade, features: r.slice(4).map(Number) }));
+    const names = samples[0]!.features.map((_, j) => `feature_${j}`);
+    const script = [
+      'import json, sys', 'import numpy as np', 'from drgrade_train.learning_curve import fit_lesion_grading, predict_multinomial_logistic',
+      'd = json.load(sys.stdin)', 'x = np.array(d["x"]); g = np.array(d["g"])',
+      'print(json.dumps(predict_multinomial_logistic(fit_lesion_grading(x, g, 0.05, 400), x[:5]).tolist()))',
+    ].join('\n');
+    const child = spawnSync(python, ['-c', script], {
+      cwd: join(repoRoot, 'training'), encoding: 'utf8', timeout: 60_000,
+      input: JSON.stringify({ x: samples.map((s) => s.features), g: samples.map((s) => s.grade) }),
+    });
+    expect(child.status, child.stderr).toBe(0);
+    const fromNumpy = JSON.parse(child.stdout) as number[][];
+    const model = fitLesionGrading(samples, names, { l2: 0.05, iterations: 400 });
+    samples.slice(0, 5).forEach((s, i) => {
+      predictMultinomialLogistic(model, s.features).forEach((p, k) => expect(p).toBeCloseTo(fromNumpy[i]![k]!, 10));
+    });
+  }, 60_000);
 });
