@@ -11,8 +11,11 @@ export const summary =
  * `drgrade bench blob`: starts an in-memory Azurite on an ephemeral port, uploads n synthetic photographs and runs
  * them through the blob trigger's core with at-least-once delivery (duplicates, platform-style redelivery,
  * dead-lettering, one replay pass). `--faults` puts a proxy before a real local inference server that resets,
- * stalls, answers 500 or garbage on part of the requests. Prints uploaded, results, lost, duplicates,
- * imagesPerMinute, p95LatencyMs, peakRssMb (and more). Exit 0 when nothing was lost or duplicated, 3 otherwise.
+ * stalls, answers 500 or garbage on part of the requests, and one before storage (Azurite on disk) that answers
+ * 500/503, stalls, resets and drops answers, breaks source-lock leases just before commits, and stops and restarts
+ * Azurite once mid-run. Prints uploaded, results, lost, duplicates, halfWritten, storageFaults (by kind),
+ * imagesPerMinute, p95LatencyMs, peakRssMb (and more). Exit 0 when nothing was lost, duplicated or half-written, 3
+ * otherwise.
  */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
@@ -47,8 +50,9 @@ export async function run(args: string[]): Promise<number> {
   });
   if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   else {
-    const { uploaded, results, lost, duplicates, deadLettered, replayed, imagesPerMinute, p50LatencyMs, p95LatencyMs, peakRssMb } = figures;
-    process.stdout.write(`uploaded ${uploaded}, results ${results}, lost ${lost}, duplicates ${duplicates}, dead-lettered ${deadLettered} (replayed ${replayed}); ${imagesPerMinute} images/min, latency p50 ${p50LatencyMs} ms, p95 ${p95LatencyMs} ms; peak RSS ${peakRssMb} MB\n`);
+    const { uploaded, results, lost, duplicates, halfWritten, deadLettered, replayed, imagesPerMinute, p50LatencyMs, p95LatencyMs, peakRssMb, storageFaults } = figures;
+    const faults = storageFaults ? `; storage faults ${Object.entries(storageFaults).map(([kind, n]) => `${kind} ${n}`).join(', ')}` : '';
+    process.stdout.write(`uploaded ${uploaded}, results ${results}, lost ${lost}, duplicates ${duplicates}, half-written ${halfWritten}, dead-lettered ${deadLettered} (replayed ${replayed}); ${imagesPerMinute} images/min, latency p50 ${p50LatencyMs} ms, p95 ${p95LatencyMs} ms; peak RSS ${peakRssMb} MB${faults}\n`);
   }
-  return figures.lost === 0 && figures.duplicates === 0 ? 0 : 3;
+  return figures.lost === 0 && figures.duplicates === 0 && figures.halfWritten === 0 ? 0 : 3;
 }

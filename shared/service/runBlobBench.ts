@@ -21,7 +21,13 @@ export interface BlobBenchOptions {
   count: number;
   /** Deliveries processed at once. @default 2 */
   concurrency?: number;
-  /** Route inference through a proxy that fails, stalls and returns garbage part of the time. @default false */
+  /**
+   * Inject faults: inference through a proxy that fails, stalls and returns garbage part of the time; storage
+   * through a proxy that answers 500/503, times out (500 OperationTimedOut after 2 s), resets and drops answers
+   * after the write; leases of
+   * source locks broken just before a commit's confirmation; Azurite (on disk) stopped and restarted once mid-run.
+   * @default false
+   */
   faults?: boolean;
   /** Share of photographs delivered twice at the same moment (at-least-once delivery). @default 0.1 */
   duplicateRate?: number;
@@ -58,7 +64,15 @@ export interface BlobBenchFigures {
   readonly deliveries: number;
   readonly retries: number;
   readonly statuses: Record<string, number>;
+  /** Inference faults injected, by proxy mode. */
   readonly faultCounts: Record<FaultMode, number> | null;
+  /** Storage faults injected, by kind (proxy modes, `leaseExpiredMidCommit`, `azuriteRestart`); `null` without `--faults`. */
+  readonly storageFaults: Record<string, number> | null;
+  /**
+   * Sources whose result set is not whole: a committed result JSON without its report or with an output of another
+   * source version, or outputs left without a committed JSON. Must be 0.
+   */
+  readonly halfWritten: number;
   readonly config: { readonly count: number; readonly concurrency: number; readonly faults: boolean; readonly duplicateRate: number; readonly width: number };
 }
 
@@ -73,9 +87,11 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
   const maxAttempts = options.maxAttempts ?? 5;
   const width = options.width ?? 1024;
   const random = mulberry32(options.seed ?? 1);
-  const azurite = await startAzurite();
+  // On disk when faults are injected, so the data survives the restart.
+  const azurite = await startAzurite({ persistence: options.faults ? 'disk' : 'memory' });
   let inference: RunningInferenceServer | undefined;
   let proxy: FaultyProxy | undefined;
+  let storageProxy: FaultyProxy | undefined;
   let rssTimer: NodeJS.Timeout | undefined;
   try {
     const env: Record<string, string | undefined> = { FundusStorage: azurite.connectionString, DRGRADE_MODEL_DIR: options.modelDir };
@@ -87,15 +103,37 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
       env.DRGRADE_INFERENCE_TIMEOUT_MS = '1500';
     }
     const settings: Settings = readSettings(env);
-    const blobService = createBlobServiceClient(settings.storage!, { retry: { maxTries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1000 } });
-    await Promise.all([settings.incomingContainer, settings.resultsContainer, settings.poisonContainer].map((c) => blobService.getContainerClient(c).createIfNotExists()));
+    // Setup, lease breaking and the final count talk to Azurite directly; the handler goes through the proxy.
+    const admin = createBlobServiceClient(settings.storage!, { retry: { maxTries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1000 } });
+    let blobService = admin;
+    const leaseFaults = { leaseExpiredMidCommit: 0, azuriteRestart: 0 };
+    if (options.faults) {
+      storageProxy = await startFaultyProxy({
+        target: `http://127.0.0.1:${azurite.port}`,
+        mode: 'ok',
+        rates: { error500: 0.01, overloaded: 0.01, timeout: 0.005, down: 0.01, drop: 0.01 },
+        random: mulberry32((options.seed ?? 1) + 7),
+        // The handler renews its source lock right before committing; breaking the lease first makes it lapse mid-commit.
+        beforeForward: async (req) => {
+          if (req.headers['x-ms-lease-action'] !== 'renew' || random() >= 0.2) return;
+          const [, , container, ...blob] = decodeURIComponent(new URL(req.url ?? '/', 'http://proxy').pathname).split('/');
+          await admin.getContainerClient(container ?? '').getBlobClient(blob.join('/')).getBlobLeaseClient().breakLease(0);
+          leaseFaults.leaseExpiredMidCommit++;
+        },
+      });
+      const viaProxy = azurite.connectionString.replace(azurite.blobEndpoint, `${storageProxy.url}/devstoreaccount1`);
+      // No stalls here: the SDK's tryTimeoutInMs is only a server-side hint, so a stalled connection would hold a
+      // delivery until the host's function timeout (10 min). Storage timeouts are injected as Azure answers them.
+      blobService = createBlobServiceClient({ kind: 'connectionString', connectionString: viaProxy }, { retry: { maxTries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1000 } });
+    }
+    await Promise.all([settings.incomingContainer, settings.resultsContainer, settings.poisonContainer].map((c) => admin.getContainerClient(c).createIfNotExists()));
 
     // A small pool of distinct photographs; each source is its own blob (name), as partners upload them.
     const pool = await Promise.all(Array.from({ length: Math.min(options.count, 8) }, (_, i) => encodeJpeg(synthFundus({ seed: 1000 + i, width }).image)));
     const names = Array.from({ length: options.count }, (_, i) => `bench/site-${i % 10}/photo-${String(i).padStart(5, '0')}.jpg`);
     await forEachLimited(names, 8, async (name, i) => {
       const bytes = pool[i % pool.length]!;
-      await blobService.getContainerClient(settings.incomingContainer).getBlockBlobClient(name).upload(bytes, bytes.byteLength, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
+      await admin.getContainerClient(settings.incomingContainer).getBlockBlobClient(name).upload(bytes, bytes.byteLength, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
     });
 
     let peakRss = process.memoryUsage.rss();
@@ -129,7 +167,9 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
           return { outcome: await gradeBlob(name, deps, { maxAttempts, lock: { waitMs: 600_000 } }), latencyMs: latency() };
         } catch (error) {
           if (!isDrgradeError(error) || !error.transient) throw error;
-          if (attempt >= maxAttempts + 2) return { outcome: null, latencyMs: latency() };
+          // The platform keeps redelivering for hours; the bench gives up after a few tries and a minute, which
+          // outlasts the storage outage it injects.
+          if (attempt >= maxAttempts + 2 && performance.now() - started > 60_000) return { outcome: null, latencyMs: latency() };
           retries++;
         } finally {
           slots.release();
@@ -139,11 +179,19 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
     };
 
     const t0 = performance.now();
+    if (storageProxy) storageProxy.mode = 'random';
+    let finished = 0;
+    let outage: Promise<void> | undefined;
     await Promise.all(
       names.map(async (name) => {
         const copies = random() < duplicateRate ? 2 : 1;
         const outcomes = await Promise.all(Array.from({ length: copies }, () => chain(name).catch((error: unknown) => ({ outcome: { action: 'error', code: toDrgradeError(error).code } as unknown as GradeBlobOutcome, latencyMs: 0 }))));
         latencies.push(Math.max(...outcomes.map((o) => o.latencyMs)));
+        // A third of the way through, storage goes down for 1.5 s and comes back (same port, same data).
+        if (options.faults && ++finished === Math.ceil(names.length / 3)) {
+          leaseFaults.azuriteRestart++;
+          outage = azurite.restart(1500);
+        }
         for (const { outcome } of outcomes) {
           if (!outcome) continue;
           if (outcome.action === 'written') {
@@ -154,27 +202,36 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
         }
       }),
     );
+    await outage;
     const wallMs = performance.now() - t0;
 
     let replayed = 0;
     if (deadLettered > 0) {
       if (proxy) proxy.mode = 'ok';
+      if (storageProxy) storageProxy.mode = 'ok';
       replayed = (await replayDeadLetters(deps, { concurrency })).replayed;
     }
     clearInterval(rssTimer);
 
-    // Count from storage, not from what the handler said.
-    const results = blobService.getContainerClient(settings.resultsContainer);
-    const incoming = blobService.getContainerClient(settings.incomingContainer);
+    // Count from storage, directly, not from what the handler said.
+    const results = admin.getContainerClient(settings.resultsContainer);
+    const incoming = admin.getContainerClient(settings.incomingContainer);
     let committed = 0;
     let lost = 0;
-    const deadLetters = new DeadLetterStore(blobService.getContainerClient(settings.poisonContainer));
+    let halfWritten = 0;
+    const deadLetters = new DeadLetterStore(admin.getContainerClient(settings.poisonContainer));
     await forEachLimited(names, 8, async (name) => {
-      const [result, source] = await Promise.all([
-        results.getBlobClient(containerLayout.outputNames(name).result).getProperties().catch(() => null),
+      const outputs = containerLayout.outputNames(name);
+      const [source, result, annotated, enhanced, report] = await Promise.all([
         incoming.getBlobClient(name).getProperties(),
+        ...[outputs.result, outputs.annotated, outputs.enhanced, outputs.report].map((n) => results.getBlobClient(n).getProperties().catch(() => null)),
       ]);
-      if (result && result.metadata?.[containerLayout.metadata.sourceEtag] === source.etag) committed++;
+      const versionOf = (p: typeof result) => p?.metadata?.[containerLayout.metadata.sourceEtag];
+      if (result) {
+        const others = [annotated, enhanced, report].filter((p) => p !== null);
+        if (!report || others.some((p) => versionOf(p) !== versionOf(result))) halfWritten++;
+      } else if (annotated || enhanced || report) halfWritten++;
+      if (result && versionOf(result) === source.etag) committed++;
       else if (!(await deadLetters.read(name))) lost++;
     });
     const duplicates = [...written.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
@@ -195,15 +252,23 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
       retries,
       statuses,
       faultCounts: proxy ? { ...proxy.counts } : null,
+      storageFaults: storageProxy ? storageFaultCounts(storageProxy.counts, leaseFaults) : null,
+      halfWritten,
       config: { count: options.count, concurrency, faults: options.faults ?? false, duplicateRate, width },
     };
   } finally {
     clearInterval(rssTimer);
     await closeSharedGraders();
     await proxy?.close();
+    await storageProxy?.close();
     await inference?.close();
     await azurite.stop();
   }
+}
+
+function storageFaultCounts(counts: Record<FaultMode, number>, others: Record<string, number>): Record<string, number> {
+  const { error500, overloaded, timeout, down, drop } = counts;
+  return { error500, status503: overloaded, timeout, connectionReset: down, responseDropped: drop, ...others };
 }
 
 class Semaphore {

@@ -9,12 +9,17 @@ import { DrgradeError } from '../errors.js';
 const devAccount = 'devstoreaccount1';
 const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-/** A running in-memory Azurite blob service. */
+/** A running Azurite blob service. */
 export interface AzuriteBlob {
   readonly port: number;
   readonly blobEndpoint: string;
   /** Connection string for the development account on this instance. */
   readonly connectionString: string;
+  /**
+   * Stops the process (SIGTERM, as an outage would) and starts it again on the same port and folder; with disk
+   * persistence the blobs, metadata and leases survive. `downMs` is how long it stays down. @default 0
+   */
+  restart(downMs?: number): Promise<void>;
   /** Stops the process and removes its working folder. */
   stop(): Promise<void>;
 }
@@ -23,11 +28,13 @@ export interface AzuriteBlob {
 export interface StartAzuriteOptions {
   /** How long to wait for Azurite to listen. @default 30000 */
   startTimeoutMs?: number;
+  /** `disk` keeps data in the working folder so it survives {@link AzuriteBlob.restart}. @default 'memory' */
+  persistence?: 'memory' | 'disk';
 }
 
 /**
- * Starts the npm `azurite` blob service (a dev dependency) in memory on an ephemeral loopback port and resolves
- * once it listens. Used by the tests and `drgrade bench blob`; never by the function app.
+ * Starts the npm `azurite` blob service (a dev dependency) in memory (or on disk) on an ephemeral loopback port and
+ * resolves once it listens. Used by the tests and `drgrade bench blob`; never by the function app.
  */
 export async function startAzurite(options: StartAzuriteOptions = {}): Promise<AzuriteBlob> {
   let main: string;
@@ -37,9 +44,37 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
     throw new DrgradeError('NOT_FOUND', 'Expected the npm package azurite (a dev dependency) for the local blob service but received none installed', { cause: error });
   }
   const location = mkdtempSync(join(tmpdir(), 'drgrade-azurite-'));
+  const launch = (port: number) => spawnAzurite(main, location, port, options);
+  const first = await launch(0);
+  const port = first.port;
+  let child = first.child;
+  // An emulator must not outlive the process that started it (a killed bench, a crashed test run).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  const blobEndpoint = `http://127.0.0.1:${port}/${devAccount}`;
+  return {
+    port,
+    blobEndpoint,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${devAccount};AccountKey=${devKey};BlobEndpoint=${blobEndpoint};`,
+    restart: async (downMs = 0) => {
+      await stopChild(child);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      ({ child } = await launch(port));
+    },
+    stop: async () => {
+      process.off('exit', killOnExit);
+      await stopChild(child);
+      rmSync(location, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Spawns Azurite in `location` on `port` (0 = ephemeral) and resolves with the port it listens on. */
+async function spawnAzurite(main: string, location: string, requestedPort: number, options: StartAzuriteOptions): Promise<{ child: ChildProcess; port: number }> {
+  const persistence = options.persistence === 'disk' ? ['--location', location] : ['--inMemoryPersistence'];
   const child = spawn(
     process.execPath,
-    [main, '--inMemoryPersistence', '--blobHost', '127.0.0.1', '--blobPort', '0', '--skipApiVersionCheck', '--loose', '--silent', '--disableProductStyleUrl'],
+    [main, ...persistence, '--blobHost', '127.0.0.1', '--blobPort', String(requestedPort), '--skipApiVersionCheck', '--loose', '--silent', '--disableProductStyleUrl'],
     // Run in a scratch folder: Azurite may still write small files (debug logs, certificates) to its cwd.
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: location },
   );
@@ -67,20 +102,10 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
   // Keep draining so a chatty Azurite never blocks on a full pipe.
   child.stdout?.resume();
   child.stderr?.resume();
-  // An in-memory emulator must not outlive the process that started it (a killed bench, a crashed test run).
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  const blobEndpoint = `http://127.0.0.1:${port}/${devAccount}`;
-  return {
-    port,
-    blobEndpoint,
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${devAccount};AccountKey=${devKey};BlobEndpoint=${blobEndpoint};`,
-    stop: () => stopChild(child, location),
-  };
+  return { child, port };
 }
 
-async function stopChild(child: ChildProcess, location: string): Promise<void> {
+async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
@@ -88,5 +113,4 @@ async function stopChild(child: ChildProcess, location: string): Promise<void> {
     await exited;
     clearTimeout(timer);
   }
-  rmSync(location, { recursive: true, force: true });
 }
