@@ -7,17 +7,16 @@ const usual = (evidence: number) => ({ evidence, foveaScore: -1, offsetX: 0.6, o
 
 describe('weighDiscCandidates', () => {
   it('lets the position prior decide between candidates of similar evidence', () => {
-    // Lead 0.5 < 1: full prior, 6 − 0.5·8 = 2 < 5.5.
+    // Lead 0.5: full prior, 6 − 0.5·8 = 2 < 5.5.
     expect(weighDiscCandidates([central(6), usual(5.5)], 0.5)).toBe(1);
+    // Lead 2.9 < 3: still the full prior, 2 < 3.1.
+    expect(weighDiscCandidates([central(6), usual(3.1)], 0.5)).toBe(1);
   });
-  it('believes a disc that leads by three z units wherever it lies (a disc-centred photograph)', () => {
-    // Lead 3: the prior is silent. Without the yield the usual position would win: 6 − 4 = 2 < 3.
-    expect(weighDiscCandidates([central(6), usual(3)], 0.5)).toBe(0);
-  });
-  it('weakens the prior linearly between leads of 1 and 3', () => {
-    // Lead 2: half the prior, 6 − 0.5·0.5·8 = 4 ≥ 4 − ε; at lead 1.9 the usual one wins: 6 − 0.55·4 = 3.8 < 4.1.
-    expect(weighDiscCandidates([central(6), usual(4)], 0.5)).toBe(0);
-    expect(weighDiscCandidates([central(6), usual(4.1)], 0.5)).toBe(1);
+  it('weakens the prior linearly between leads of 3 and 5, so that it cannot overturn strong evidence', () => {
+    // Lead 3.8: 0.6 of the prior, 6 − 0.6·4 = 3.6 > 2.2; the full prior would have chosen the usual place (2 < 2.2).
+    expect(weighDiscCandidates([central(6), usual(2.2)], 0.5)).toBe(0);
+    // Lead 3.5: 0.75 of the prior, 6 − 3 = 3 > 2.5.
+    expect(weighDiscCandidates([central(6), usual(2.5)], 0.5)).toBe(0);
   });
   it('charges 5 for a candidate without a fovea, and half the fovea score otherwise', () => {
     expect(weighDiscCandidates([{ ...usual(6), foveaScore: null }, { ...usual(5), foveaScore: -2 }], 0.5)).toBe(1);
