@@ -8,6 +8,7 @@ import { researchDisclaimer, type GradeResult } from '../../shared/grading/Grade
 import { decodeImage } from '../../shared/image/decodeImage.js';
 import { encodeJpeg, encodePng } from '../../shared/image/encodeImage.js';
 import { gradePhotograph } from '../../shared/pipeline/gradePhotograph.js';
+import { forEachConcurrently } from '../../shared/service/forEachConcurrently.js';
 import { analysisVersion } from '../../shared/analysis/analyzeFundus.js';
 import { renderBatchIndex, type BatchIndexEntry } from '../../shared/report/renderBatchIndex.js';
 import { renderReport } from '../../shared/report/renderReport.js';
@@ -61,32 +62,28 @@ export async function run(args: string[]): Promise<number> {
   const stems = values.exams ? uniqueStems(inputs.map((i) => i.relativePath.replace(/\.[^./]*$/, '')), true) : uniqueStems(files);
   const entries: (BatchIndexEntry & { file: string })[] = new Array(files.length);
   const bar = new ProgressBar(files.length, 'grade');
-  let next = 0;
   let failed = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      const file = files[i]!;
-      const stem = stems[i]!;
-      const resultPath = join(out, `${stem}.result.json`);
-      let result: GradeResult | null = null;
-      if (values.resume && existsSync(resultPath)) {
-        try {
-          const previous = JSON.parse(await readFile(resultPath, 'utf8')) as GradeResult;
-          const sameTta = (previous.grading?.testTimeAugmentation !== undefined) === values.tta || previous.status !== 'graded';
-          if (previous.provenance?.model?.sha256 === grader.manifest.sha256 && previous.status !== undefined && sameTta) result = previous;
-        } catch { /* unreadable: grade again */ }
-      }
-      if (!result) result = await gradeOne(file, stem, out, grader, { ...values, identifierSalt: env.identifierSalt }, env.maxImageBytes, env.maxPixels);
-      await writeFile(join(out, `${stem}.fhir.json`), `${JSON.stringify(buildDiagnosticReportBundle(result, { idSeed: stem }), null, 2)}\n`);
-      if (result.status === 'rejected') failed++;
-      const href = stem.split('/').map(encodeURIComponent).join('/');
-      entries[i] = { file, name: basename(file), reportHref: `${href}.report.html`, resultHref: `${href}.result.json`, result };
-      bar.tick();
+  const gradeAt = async (i: number) => {
+    const file = files[i]!;
+    const stem = stems[i]!;
+    const resultPath = join(out, `${stem}.result.json`);
+    let result: GradeResult | null = null;
+    if (values.resume && existsSync(resultPath)) {
+      try {
+        const previous = JSON.parse(await readFile(resultPath, 'utf8')) as GradeResult;
+        const sameTta = (previous.grading?.testTimeAugmentation !== undefined) === values.tta || previous.status !== 'graded';
+        if (previous.provenance?.model?.sha256 === grader.manifest.sha256 && previous.status !== undefined && sameTta) result = previous;
+      } catch { /* unreadable: grade again */ }
     }
+    if (!result) result = await gradeOne(file, stem, out, grader, { ...values, identifierSalt: env.identifierSalt }, env.maxImageBytes, env.maxPixels);
+    await writeFile(join(out, `${stem}.fhir.json`), `${JSON.stringify(buildDiagnosticReportBundle(result, { idSeed: stem }), null, 2)}\n`);
+    if (result.status === 'rejected') failed++;
+    const href = stem.split('/').map(encodeURIComponent).join('/');
+    entries[i] = { file, name: basename(file), reportHref: `${href}.report.html`, resultHref: `${href}.result.json`, result };
+    bar.tick();
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+    await forEachConcurrently(files.keys(), concurrency, gradeAt);
   } finally {
     await grader.close();
   }

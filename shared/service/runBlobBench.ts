@@ -9,6 +9,7 @@ import { DeadLetterStore } from '../storage/DeadLetterStore.js';
 import { startAzurite } from '../storage/startAzurite.js';
 import { mulberry32 } from '../synth/mulberry32.js';
 import { synthFundus } from '../synth/synthFundus.js';
+import { forEachConcurrently } from './forEachConcurrently.js';
 import { gradeBlob, type GradeBlobOutcome } from './gradeBlob.js';
 import { gradeBytesFor } from './gradeBytesFor.js';
 import { replayDeadLetters } from './replayDeadLetters.js';
@@ -131,7 +132,7 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
     // A small pool of distinct photographs; each source is its own blob (name), as partners upload them.
     const pool = await Promise.all(Array.from({ length: Math.min(options.count, 8) }, (_, i) => encodeJpeg(synthFundus({ seed: 1000 + i, width }).image)));
     const names = Array.from({ length: options.count }, (_, i) => `bench/site-${i % 10}/photo-${String(i).padStart(5, '0')}.jpg`);
-    await forEachLimited(names, 8, async (name, i) => {
+    await forEachConcurrently(names.entries(), 8, async ([i, name]) => {
       const bytes = pool[i % pool.length]!;
       await admin.getContainerClient(settings.incomingContainer).getBlockBlobClient(name).upload(bytes, bytes.byteLength, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
     });
@@ -220,7 +221,7 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
     let lost = 0;
     let halfWritten = 0;
     const deadLetters = new DeadLetterStore(admin.getContainerClient(settings.poisonContainer));
-    await forEachLimited(names, 8, async (name) => {
+    await forEachConcurrently(names, 8, async (name) => {
       const outputs = containerLayout.outputNames(name);
       const [source, result, annotated, enhanced, report] = await Promise.all([
         incoming.getBlobClient(name).getProperties(),
@@ -289,16 +290,6 @@ class Semaphore {
     if (next) next();
     else this.#free++;
   }
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i]!, i);
-    }
-  }));
 }
 
 function quantile(sorted: readonly number[], q: number): number {
