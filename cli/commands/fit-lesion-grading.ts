@@ -5,7 +5,7 @@ import { fileStem, readCsv } from '../../shared/datasets/readCsv.js';
 import { binaryMetrics } from '../../shared/evaluation/binaryMetrics.js';
 import { evaluate } from '../../shared/evaluation/evaluate.js';
 import { rocAuc } from '../../shared/evaluation/rocAuc.js';
-import { chooseOperatingPoints, crossValidateLesionGrading, fitLesionGrading, type GradingSample } from '../../shared/grading/crossValidateLesionGrading.js';
+import { chooseOperatingPoints, crossValidateLesionGrading, fitLesionGrading, operatingPointTargets, type GradingSample } from '../../shared/grading/crossValidateLesionGrading.js';
 import { decide } from '../../shared/pipeline/gradePhotograph.js';
 import { isIcdrGrade, referableProbability } from '../../shared/grading/gradeTable.js';
 import { lesionGradeFeatureNames, lesionGradeFeatures } from '../../shared/grading/lesionGradeFeatures.js';
@@ -15,7 +15,7 @@ import { readModelManifest } from '../../shared/grading/loadModel.js';
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
-export const summary = 'fit-lesion-grading --cache <jsonl> --labels <csv> [--cnn-results <dir>] [--write <file>] --json: the lesion-based grade, 5-fold cross-validated (stratified, duplicates together, nested operating points)';
+export const summary = 'fit-lesion-grading --cache <jsonl> --labels <csv> [--cnn-results <dir>] [--default-point <name>] [--write <file>] --json: the lesion-based grade, 5-fold cross-validated (stratified, duplicates together, nested operating points)';
 
 /**
  * `drgrade fit-lesion-grading`: reads the per-photograph lesion analyses that `drgrade fit-lesion-reporting --cache`
@@ -27,9 +27,10 @@ export const summary = 'fit-lesion-grading --cache <jsonl> --labels <csv> [--cnn
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     cache: { type: 'string' }, labels: { type: 'string' }, write: { type: 'string' }, 'cnn-results': { type: 'string' },
-    l2: { type: 'string' }, combine: { type: 'string' }, 'export-features': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    l2: { type: 'string' }, combine: { type: 'string' }, 'export-features': { type: 'string' }, 'default-point': { type: 'string', default: 'sensitivity_0.95' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.cache || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
+  if (!operatingPointTargets.some((t) => t.name === values['default-point'])) { process.stderr.write(`INVALID_ARGUMENT: expected one of ${operatingPointTargets.map((t) => t.name).join(', ')} for --default-point but received ${values['default-point']}\n`); return 1; }
   if (values.combine !== undefined && values.combine !== 'lesion' && values.combine !== 'mean') { process.stderr.write(`INVALID_ARGUMENT: expected lesion or mean for --combine but received ${values.combine}\n`); return 1; }
   const rows = readCsv(await readFile(values.labels, 'utf8'));
   const labelOf = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
@@ -58,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
   const scores = cv.probabilities.map((p) => referableProbability(p));
   const cases = samples.map((s, i) => {
     const points = cv.thresholds[cv.fold[i]!]!;
-    const grading = decide(cv.probabilities[i]!, { operatingPoints: { default: 'sensitivity_0.90', referable: points.map((p) => ({ ...p, sensitivity: 0, specificity: 0 })) } });
+    const grading = decide(cv.probabilities[i]!, { operatingPoints: { default: values['default-point'], referable: points.map((p) => ({ ...p, sensitivity: 0, specificity: 0 })) } });
     return { image: s.id, truthGrade: s.grade, result: { status: 'graded' as const, grading } };
   });
   const report = evaluate(cases);
@@ -82,7 +83,7 @@ export async function run(args: string[]): Promise<number> {
     const model = fitLesionGrading(samples, lesionGradeFeatureNames, { l2 });
     const points = chooseOperatingPoints(scores, referable);
     await writeFile(values.write, `${JSON.stringify({
-      schemaVersion: 1, kind: 'lesion-grading', model, combine: values.combine ?? 'lesion', cnnSha256: (await readModelManifest(defaultModelDir())).sha256, operatingPoints: { default: 'sensitivity_0.90', referable: points },
+      schemaVersion: 1, kind: 'lesion-grading', model, combine: values.combine ?? 'lesion', cnnSha256: (await readModelManifest(defaultModelDir())).sha256, operatingPoints: { default: values['default-point'], referable: points },
       fit: { command: 'drgrade fit-lesion-grading --cache <cache> --labels <IDRiD grading-train labels.csv> --write <file>', photographs: samples.length, outOfFold: out },
     }, null, 2)}\n`);
   }

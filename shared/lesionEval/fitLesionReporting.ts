@@ -20,6 +20,11 @@ export interface ReportingSample {
 export interface FitReportingOptions {
   /** Goal: mean reported candidates per grade-0 photograph over the whole retina. @default { dark: 2, bright: 1 } */
   readonly healthyGoal?: { readonly dark: number; readonly bright: number };
+  /**
+   * The thresholds are fitted to this fraction of the goal, so that the goal still holds on photographs the fit did
+   * not see (a threshold fitted exactly to the goal overshoots it out of fold). @default 0.8
+   */
+  readonly goalMargin?: number;
   /** Folds for the out-of-fold figures. @default 5 */
   readonly folds?: number;
 }
@@ -40,8 +45,11 @@ export interface FitReportingResult {
   readonly folds: number;
 }
 
-/** Thresholds tried: a fine grid, dense near 0 where probability maps put most of their mass. */
-const grid: number[] = Array.from({ length: 200 }, (_, i) => Math.round(((i + 1) / 200) ** 1.5 * 1e4) / 1e4);
+/**
+ * Thresholds tried: even steps of the logit from −6 to 14 (probability 0.0025 to 0.999999), because sigmoid maps
+ * saturate and the useful thresholds crowd near 1.
+ */
+const grid: number[] = Array.from({ length: 401 }, (_, i) => Math.round(1e6 / (1 + Math.exp(-(-6 + i * 0.05)))) / 1e6);
 
 /**
  * Fits the lesion model's reporting thresholds: per kind, the lowest score at which grade-0 photographs have at most
@@ -55,9 +63,10 @@ export function fitLesionReporting(samples: readonly ReportingSample[], options:
   const groups = [...new Set(samples.map((s) => s.group))].sort();
   const foldOf = new Map<string, number>();
   shuffled(groups, 11).forEach((g, i) => foldOf.set(g, i % k));
+  const margin = options.goalMargin ?? 0.8;
   const fit = (train: readonly ReportingSample[]) => ({
-    dark: healthyThreshold(train, 'dark', goal.dark),
-    bright: healthyThreshold(train, 'bright', goal.bright),
+    dark: healthyThreshold(train, 'dark', goal.dark * margin),
+    bright: healthyThreshold(train, 'bright', goal.bright * margin),
     dme: dmeThreshold(train),
   });
   let dark = 0, bright = 0, healthy = 0, dmeN = 0, dmeOk = 0;

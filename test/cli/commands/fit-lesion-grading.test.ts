@@ -51,7 +51,7 @@ describe('drgrade fit-lesion-grading (the built CLI)', () => {
     expect(csv).toHaveLength(81);
     expect(csv[0]!.split(',').slice(0, 4)).toEqual(['image', 'group', 'grade', 'fold']);
     const grading = await readLesionGrading(dir);
-    expect(grading?.operatingPoints.default).toBe('sensitivity_0.90');
+    expect(grading?.operatingPoints.default).toBe('sensitivity_0.95');
 
     // The written lesion grading joins the CNN in gradePhotograph: the result says so and carries the uncertainty.
     const grader = await OrtGrader.create(tinyModelDir);
@@ -59,7 +59,7 @@ describe('drgrade fit-lesion-grading (the built CLI)', () => {
     const photo = await syntheticFundusJpeg(5, { grade: 3, width: 700 });
     const { result } = await gradePhotograph(photo.bytes, { grader, lesionGrading: grading, analysis: { lesionModel } });
     expect(result.status).toBe('graded');
-    expect(result.grading?.operatingPoint.name).toBe('sensitivity_0.90');
+    expect(result.grading?.operatingPoint.name).toBe('sensitivity_0.95');
     expect(result.grading?.uncertainty?.referableSpread).toBeGreaterThanOrEqual(0);
     expect(result.grading?.combination).toBe('lesion-based grade');
     expect(result.dme).not.toBeUndefined();

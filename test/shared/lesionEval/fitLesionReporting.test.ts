@@ -11,7 +11,7 @@ describe('fitLesionReporting', () => {
   it('picks thresholds at which healthy retinas show at most the goal, and says how it holds out of fold', () => {
     const samples: ReportingSample[] = [];
     for (let i = 0; i < 50; i++) samples.push(sample(i, 0, [0.1, 0.15, 0.2, 0.3, 0.05 + (i % 10) / 20], null, 0));
-    const fit = fitLesionReporting(samples, { healthyGoal: { dark: 2, bright: 1 } });
+    const fit = fitLesionReporting(samples, { healthyGoal: { dark: 2, bright: 1 }, goalMargin: 1 });
     const count = (kind: 'dark' | 'bright', t: number) => samples.reduce((n, s) => n + s.candidates.filter((c) => c.kind === kind && c.score >= t).length, 0) / samples.length;
     expect(count('dark', fit.minScore.dark)).toBeLessThanOrEqual(2);
     expect(count('bright', fit.minScore.bright)).toBeLessThanOrEqual(1);
