@@ -39,9 +39,10 @@ export class LesionModel {
   /**
    * Loads `model.json` + `model.onnx` from `dir`. Failures: `MODEL_NOT_FOUND`, `MODEL_MANIFEST_INVALID`,
    * `MODEL_CHECKSUM_MISMATCH`, `MODEL_INPUT_MISMATCH`, `MODEL_OUTPUT_MISMATCH`.
-   * @param options session options; one intra-op thread by default (the analysis runs one photograph per core).
+   * @param options session options; by default one intra-op thread (the analysis runs one photograph per core) and
+   *   no CPU memory arena (its activations are tens of megabytes and would stay resident between photographs).
    */
-  static async load(dir: string, options: OrtSessionOptions = { intraOpNumThreads: 1 }): Promise<LesionModel> {
+  static async load(dir: string, options: OrtSessionOptions = { intraOpNumThreads: 1, cpuMemArena: false }): Promise<LesionModel> {
     const absolute = resolve(dir);
     const parsed = parseJson((await readModelFile(join(absolute, 'model.json'))).toString('utf8'), 'model.json');
     const manifest = validateLesionManifest(parsed);
