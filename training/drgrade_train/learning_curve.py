@@ -412,7 +412,8 @@ def render_chart(spec_path: str, svg_path: str, png_path: str) -> None:
         raise LearningCurveError("the plot is rendered by the TypeScript side, but node is not on PATH (install Node 20, or pass --no-render)")
     if not os.path.exists(command):
         raise LearningCurveError(f"the plot is rendered by the TypeScript side, but its build is missing: run `npx tsc -p tsconfig.build.json` in {REPO_ROOT} (or pass --no-render)")
-    done = subprocess.run([node, launcher, "render-chart", "--spec", spec_path, "--svg", svg_path, "--png", png_path],
+    paths = [os.path.abspath(p) for p in (spec_path, svg_path, png_path)]  # node runs in the repository root
+    done = subprocess.run([node, launcher, "render-chart", "--spec", paths[0], "--svg", paths[1], "--png", paths[2]],
                           cwd=REPO_ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         raise LearningCurveError(f"drgrade render-chart failed ({done.returncode}): {done.stderr.strip()[-400:]}")
@@ -494,6 +495,13 @@ def main(argv: list[str] | None = None) -> int:
                 reasons.append(f"AUC {auc}: {why}")
         if reasons:
             predicted["reason"] = "; ".join(reasons)
+        # How firmly the points pin the curve down: the same fit on each repeat's points alone (100 % is shared).
+        by_repeat = []
+        for r in range(repeats if len(points) > 0 else 0):
+            errors = [1 - p["referableAucByRepeat"][min(r, p["repeats"] - 1)] for p in points]
+            f = fit_power_law(sizes, errors)
+            sizes_r = {key: predict_size(f, 1 - auc)[0] for key, auc in TARGET_AUCS.items()}
+            by_repeat.append({"a": round(f["a"], 6), "b": round(f["b"], 6), "c": round(f["c"], 6)} | {k: None if v is None else round(v) for k, v in sizes_r.items()})
         out = {
             "schemaVersion": 1,
             "kind": "learning-curve",
@@ -509,11 +517,13 @@ def main(argv: list[str] | None = None) -> int:
                        "(subsets stratified by grade, nested, drawn with the seed per fold and repeat); figures are the mean of "
                        "the repeats (100 %: one run). Power law error = a·n^b + c (Hestness et al. 2017) fitted by least squares "
                        "with c >= 0 to 1 − referable AUC (fit) and to the five-class log-loss (logLossFit); n = mean training "
-                       "photographs per fold." + caveat),
+                       "photographs per fold. fitByRepeat: the same fit on each repeat's points alone, a measure of how well "
+                       "the points determine the curve." + caveat),
             "points": [{k: p[k] for k in ("fraction", "images", "referableAuc", "logLoss")} | {k: v for k, v in p.items() if k not in ("fraction", "images", "referableAuc", "logLoss")} for p in points],
             "fit": _round_fit(fit) | {"error": "1 - referable AUC"},
             "logLossFit": _round_fit(loss_fit),
             "predictedImages": predicted,
+            "fitByRepeat": by_repeat,
             "researchUseOnly": True,
         }
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
