@@ -31,7 +31,8 @@ export interface RescoreOptions {
  * The learned stage on top of the FRST candidates: each FRST centre takes the highest probability of its kind's
  * classes within its radius (at least one map pixel) as its score and the class of that maximum; local maxima of
  * each class map that no candidate of that kind covers become new candidates (what FRST missed). Candidates of
- * one kind closer than `minDistancePx` are merged, the higher score winning. Returns candidates sorted by score.
+ * one kind closer than `minDistancePx`, or whose centre lies inside a higher-scored one, are merged into it (one
+ * blot, one finding). Returns candidates sorted by score.
  */
 export function rescoreWithLesionMaps(frst: readonly { kind: 'dark' | 'bright'; x: number; y: number; radius: number }[], maps: LesionMaps, mask: MaskImage, options: RescoreOptions = {}): ScoredCandidate[] {
   const { width: mw, height: mh, stride } = maps;
@@ -64,7 +65,8 @@ export function rescoreWithLesionMaps(frst: readonly { kind: 'dark' | 'bright'; 
       }
     }
     found.sort((a, b) => b.score - a.score);
-    out.push(...suppressClose(found.filter((c) => keep(c.x, c.y)), minDistance, options.maxCandidates ?? 400));
+    const spaced = suppressClose(found.filter((c) => keep(c.x, c.y)), minDistance, Infinity);
+    out.push(...insideNone(spaced).slice(0, options.maxCandidates ?? 400));
   }
   return out.sort((a, b) => b.score - a.score).map((c) => ({ ...c, score: Math.round(c.score * 1e6) / 1e6 }));
 }
@@ -93,4 +95,11 @@ function blobRadius(map: Float32Array, w: number, h: number, px: number, py: num
   const half = peak / 2;
   for (let y = Math.max(0, py - 8); y <= Math.min(h - 1, py + 8); y++) for (let x = Math.max(0, px - 8); x <= Math.min(w - 1, px + 8); x++) if (map[y * w + x]! >= half) n++;
   return Math.max(1, Math.sqrt(n / Math.PI));
+}
+
+/** Drops, in score order, every candidate whose centre lies inside an already kept one's radius. */
+function insideNone(sorted: readonly ScoredCandidate[]): ScoredCandidate[] {
+  const kept: ScoredCandidate[] = [];
+  for (const c of sorted) if (!kept.some((k) => Math.hypot(k.x - c.x, k.y - c.y) < k.radius)) kept.push(c);
+  return kept;
 }

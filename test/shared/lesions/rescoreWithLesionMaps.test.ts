@@ -41,3 +41,12 @@ describe('rescoreWithLesionMaps', () => {
     expect(out.map((c) => c.class)).toEqual(['exudate', 'haemorrhage', 'microaneurysm']);
   });
 });
+
+describe('rescoreWithLesionMaps merging', () => {
+  it('merges a weaker candidate whose centre lies inside a stronger one of the same kind (one blot, one finding)', () => {
+    const frst = [{ kind: 'dark' as const, x: 20, y: 20, radius: 9 }, { kind: 'dark' as const, x: 27, y: 20, radius: 2 }];
+    const m = maps([{ code: 'HE', x: 10, y: 10, v: 0.9 }, { code: 'MA', x: 13, y: 10, v: 0.5 }]);
+    const out = rescoreWithLesionMaps(frst, m, mask, { minDistancePx: 3, minPeak: 2 });
+    expect(out.map((c) => [c.x, c.score])).toEqual([[20, 0.9]]);
+  });
+});
