@@ -228,8 +228,16 @@ def cnn_trainer(table: FeatureTable, runs_dir: str, train_args: Sequence[str], l
     def train(fraction: float, fold: int, repeat: int, chosen: np.ndarray, val: np.ndarray) -> np.ndarray:
         run = os.path.join(runs_dir, f"fraction{round(fraction * 100):03d}-fold{fold}-repeat{repeat}")
         predictions = os.path.join(run, "val_predictions.csv")
+        settings = {"trainArgs": list(train_args), "train": sorted(stems[chosen].tolist()), "val": sorted(stems[val].tolist())}
+        settings_path = os.path.join(run, "learning-curve-run.json")
+        if os.path.exists(settings_path):
+            with open(settings_path, encoding="utf-8") as fh:
+                if json.load(fh) != settings:
+                    raise LearningCurveError(f"{os.path.basename(run)} in {runs_dir} was trained with other settings or photographs; pass another --runs folder")
         if not os.path.exists(predictions):
             os.makedirs(run, exist_ok=True)
+            with open(settings_path, "w", encoding="utf-8") as fh:
+                json.dump(settings, fh)
             split = os.path.join(run, "learning-curve-split.csv")
             with open(split, "w", newline="", encoding="utf-8") as fh:
                 w = csv.writer(fh)
