@@ -85,15 +85,15 @@ async function analyseInto(into: { tally: LandmarkErrorTally; reasons: Map<strin
   }
 }
 
-/** The FOV circle in file pixels, found as analyzeFundus finds it (on a copy at most 512 px on its larger side). */
-async function sourceFov(bytes: Uint8Array, width: number): Promise<{ cx: number; cy: number; radius: number } | null> {
+/** The FOV circle in file pixels (also used by eval-grade-cameras), found as analyzeFundus finds it (on a copy at most 512 px on its larger side). */
+export async function sourceFov(bytes: Uint8Array, width: number): Promise<{ cx: number; cy: number; radius: number } | null> {
   const { image } = await decodeImage(bytes, { maxSide: 512, kernel: 'linear' });
   const fit = findFieldOfView(image);
   const k = width / image.width;
   return fit ? { cx: fit.cx * k, cy: fit.cy * k, radius: fit.radius * k } : null;
 }
 
-function selectTransforms(list: string | undefined): readonly CameraTransform[] {
+export function selectTransforms(list: string | undefined): readonly CameraTransform[] {
   if (!list) return cameraTransforms;
   return list.split(',').map((name) => {
     const t = cameraTransforms.find((c) => c.name === name.trim());

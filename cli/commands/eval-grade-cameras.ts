@@ -1,0 +1,102 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
+import { photographWithCamera } from '../../shared/cameras/photographWithCamera.js';
+import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCsv.js';
+import { rocAuc } from '../../shared/evaluation/rocAuc.js';
+import { fitLesionGrading, stratifiedGroupFolds, type GradingSample } from '../../shared/grading/crossValidateLesionGrading.js';
+import { isIcdrGrade, referableProbability } from '../../shared/grading/gradeTable.js';
+import { lesionGradeFeatureNames, lesionGradeFeatures } from '../../shared/grading/lesionGradeFeatures.js';
+import { predictMultinomialLogistic } from '../../shared/grading/multinomialLogistic.js';
+import { decodeImage } from '../../shared/image/decodeImage.js';
+import { pickLesionModels } from '../../shared/lesionEval/pickLesionModels.js';
+import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
+import { LesionModel } from '../../shared/lesions/LesionModel.js';
+import type { LesionSummary } from '../../shared/lesions/summariseLesions.js';
+import { intOption, parseCli } from '../args.js';
+import { selectTransforms, sourceFov } from './eval-cameras.js';
+
+/** One line for the help text. */
+export const summary = 'eval-grade-cameras --images <dir> --labels <csv> --cache <jsonl> [--cv <dir> --aliases <json>] [--limit n] [--transforms a,b] --json: out-of-fold referable AUC and exudate-presence AUC of the lesion-based grade under other cameras';
+
+/**
+ * `drgrade eval-grade-cameras`: the lesion-based grade under the camera transforms of shared/cameras. The grade's
+ * five fold models are refitted from the cache exactly as `fit-lesion-grading` folds them (stratified by grade,
+ * same seed); each selected photograph, as it is and as each transform would have made it, is analysed by the
+ * lesion model that never saw it (`--cv`/`--aliases`, else the shipped one) and graded by the fold model that never
+ * saw it. Prints per transform: ungradable rate, referable AUC, exudate-presence AUC (the highest bright-candidate
+ * score against IDRiD's DME risk > 0) and the mean absolute change of P(referable) from the untransformed photograph.
+ * `--limit` takes every k-th photograph of the sorted list, so the selection keeps the grade mix.
+ */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCli(args, {
+    images: { type: 'string' }, labels: { type: 'string' }, cache: { type: 'string' }, cv: { type: 'string' }, aliases: { type: 'string' },
+    limit: { type: 'string' }, transforms: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+  }, false);
+  if (values.help || !values.images || !values.labels || !values.cache) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
+  const transforms = selectTransforms(values.transforms);
+  const rows = readCsv(await readFile(values.labels, 'utf8')).filter((r) => !r.duplicate_of);
+  const label = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
+  const samples: GradingSample[] = [];
+  for (const line of (await readFile(values.cache, 'utf8')).split('\n')) {
+    if (!line.trim()) continue;
+    const entry = JSON.parse(line) as { stem: string; sample: { summary?: LesionSummary } };
+    const grade = Number(label.get(entry.stem)?.dr_grade_icdr);
+    if (!label.has(entry.stem) || !isIcdrGrade(grade) || !entry.sample.summary) continue;
+    samples.push({ id: entry.stem, group: entry.stem, grade, features: lesionGradeFeatures(entry.sample.summary) });
+  }
+  const folds = stratifiedGroupFolds(samples, 5);
+  const foldModels = [0, 1, 2, 3, 4].map((f) => fitLesionGrading(samples.filter((s) => folds.get(s.group) !== f), lesionGradeFeatureNames));
+  const shipped = await LesionModel.load(defaultLesionModelDir());
+  const aliases = values.aliases ? new Map(Object.entries(JSON.parse(await readFile(values.aliases, 'utf8')) as Record<string, string>)) : new Map<string, string>();
+  const picker = values.cv ? await pickLesionModels({ cv: values.cv }, { aliases, otherwise: shipped }) : null;
+  const modelFor = (stem: string): LesionModel => { const p = picker?.pick(stem); return p instanceof LesionModel ? p : shipped; };
+  const known = new Set(samples.map((s) => s.id));
+  const files = (await readdir(values.images)).filter((f) => isImageFileName(f) && known.has(fileStem(f))).sort();
+  const limit = intOption('limit', values.limit, files.length);
+  const step = Math.max(1, Math.floor(files.length / limit));
+  const chosen = files.filter((_, i) => i % step === 0).slice(0, limit);
+  const names = ['original', ...transforms.map((t) => t.name)];
+  const results = new Map(names.map((n) => [n, [] as { stem: string; referable: number | null; exudate: number | null }[]]));
+  const started = performance.now();
+  for (const f of chosen) {
+    const stem = fileStem(f);
+    const bytes = await readFile(join(values.images, f));
+    const grade = async (photo: Uint8Array) => {
+      const a = await analyzeFundus(photo, { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: modelFor(stem) });
+      if (!a.quality.gradable || !a.lesionSummary) return { stem, referable: null, exudate: null };
+      const p = predictMultinomialLogistic(foldModels[folds.get(stem)!]!, lesionGradeFeatures(a.lesionSummary));
+      const bright = a.lesions.filter((l) => l.kind === 'bright').map((l) => l.score);
+      return { stem, referable: referableProbability(p), exudate: bright.length ? Math.max(...bright) : 0 };
+    };
+    results.get('original')!.push(await grade(bytes));
+    const { image, info } = await decodeImage(bytes);
+    const fov = await sourceFov(bytes, info.width);
+    const r = label.get(stem)!;
+    const scale = info.width / 4288;
+    const disc = { x: Number(r.od_x_original) * scale, y: Number(r.od_y_original) * scale }, fovea = { x: Number(r.fovea_x_original) * scale, y: Number(r.fovea_y_original) * scale };
+    for (const t of transforms) {
+      if (!fov) { results.get(t.name)!.push({ stem, referable: null, exudate: null }); continue; }
+      results.get(t.name)!.push(await grade((await photographWithCamera({ image, fov, disc, fovea }, t)).bytes));
+    }
+    process.stderr.write(`\rgraded ${results.get('original')!.length}/${chosen.length}`);
+  }
+  process.stderr.write('\n');
+  const original = new Map(results.get('original')!.map((x) => [x.stem, x.referable]));
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  const report = names.map((name) => {
+    const rs = results.get(name)!;
+    const graded = rs.filter((x) => x.referable !== null);
+    const ref = graded.map((x) => Number(label.get(x.stem)!.dr_grade_icdr) >= 2);
+    const dme = graded.map((x) => Number(label.get(x.stem)!.dme_risk) > 0);
+    const shifts = graded.filter((x) => original.get(x.stem) != null).map((x) => Math.abs(x.referable! - original.get(x.stem)!));
+    return {
+      transform: name, n: rs.length, ungradableRate: round((rs.length - graded.length) / Math.max(1, rs.length)),
+      referableAuc: round(rocAuc(graded.map((x) => x.referable!), ref)), exudatePresenceAuc: round(rocAuc(graded.map((x) => x.exudate!), dme)),
+      meanAbsReferableShift: round(shifts.reduce((s, v) => s + v, 0) / Math.max(1, shifts.length)),
+    };
+  });
+  const out = { photographs: chosen.length, transforms: report, secondsTotal: Math.round(performance.now() - started) / 1000 };
+  process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
+  return 0;
+}
