@@ -82,7 +82,7 @@ export async function run(args: string[]): Promise<number> {
     fit: {
       command: 'drgrade fit-lesion-reporting --images <IDRiD grading-train> --labels <labels.csv> --write',
       model: { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256 },
-      photographs: samples.length, notGradable: failed, heldOutByFoldModels: picker ? [...byStem.keys()].filter((st) => modelFor(st) !== model).length : 0, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
+      photographs: samples.length, notGradable: failed, goalMargin: 0.7, heldOutByFoldModels: picker ? [...byStem.keys()].filter((st) => modelFor(st) !== model).length : 0, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
     },
   };
   if (values.write) await writeFile(join(modelDir, 'reporting.json'), `${JSON.stringify(reporting, null, 2)}\n`);

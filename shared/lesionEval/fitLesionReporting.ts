@@ -22,7 +22,8 @@ export interface FitReportingOptions {
   readonly healthyGoal?: { readonly dark: number; readonly bright: number };
   /**
    * The thresholds are fitted to this fraction of the goal, so that the goal still holds on photographs the fit did
-   * not see (a threshold fitted exactly to the goal overshoots it out of fold). @default 0.8
+   * not see (a threshold fitted exactly to the goal overshoots it out of fold; on IDRiD 0.8 left the bright count at
+   * 1.015 per healthy photograph out of fold, 0.7 below 1). @default 0.7
    */
   readonly goalMargin?: number;
   /** Folds for the out-of-fold figures. @default 5 */
@@ -63,7 +64,7 @@ export function fitLesionReporting(samples: readonly ReportingSample[], options:
   const groups = [...new Set(samples.map((s) => s.group))].sort();
   const foldOf = new Map<string, number>();
   shuffled(groups, 11).forEach((g, i) => foldOf.set(g, i % k));
-  const margin = options.goalMargin ?? 0.8;
+  const margin = options.goalMargin ?? 0.7;
   const fit = (train: readonly ReportingSample[]) => ({
     dark: healthyThreshold(train, 'dark', goal.dark * margin),
     bright: healthyThreshold(train, 'bright', goal.bright * margin),
