@@ -1,18 +1,17 @@
 /**
  * How bright a disc-sized circle is against its surround, at several radii around one place: the centre is first
- * found with the largest radius (the best within 0.75 of it, on a grid of radius / 8), then for each radius r the
+ * found with `centringRadius` (the best within 0.75 of it, on a grid of radius / 8), then for each radius r the
  * mean of `relative` inside r minus its mean in the ring r–1.6 r (mask pixels only; −∞ where either is empty).
  * For a uniformly bright disc of radius R the contrast peaks at r = R: a smaller circle's ring holds disc, a
- * larger circle's inside holds background. Centring with the largest radius keeps a small circle from settling on
- * the bright cup of a large disc.
+ * larger circle's inside holds background. Centring with a large radius keeps a small circle from settling on the
+ * bright cup of a large disc.
  */
-export function discContrastProfile(relative: Float32Array, mask: Uint8Array, width: number, height: number, x: number, y: number, radii: readonly number[]): number[] {
-  const largest = Math.max(...radii);
-  const step = Math.max(1, largest / 8), reach = 0.75 * largest;
+export function discContrastProfile(relative: Float32Array, mask: Uint8Array, width: number, height: number, x: number, y: number, radii: readonly number[], centringRadius: number): number[] {
+  const step = Math.max(1, centringRadius / 8), reach = 0.75 * centringRadius;
   let best = -Infinity, cx = x, cy = y;
   for (let dy = -reach; dy <= reach; dy += step) for (let dx = -reach; dx <= reach; dx += step) {
     if (dx * dx + dy * dy > reach * reach) continue;
-    const c = discContrast(relative, mask, width, height, x + dx, y + dy, largest);
+    const c = discContrast(relative, mask, width, height, x + dx, y + dy, centringRadius);
     if (c > best) { best = c; cx = x + dx; cy = y + dy; }
   }
   return radii.map((r) => discContrast(relative, mask, width, height, cx, cy, r));

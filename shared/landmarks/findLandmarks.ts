@@ -100,7 +100,7 @@ export function findLandmarks(image: RgbImage, mask: MaskImage, options: FindLan
   }
   if (bestScale === 1) return best.landmarks;
   const discR = (fovD * expectedRatio) / 2;
-  const profile = discContrastProfile(relative, grid.mask, w, h, atExpected.candidate.x, atExpected.candidate.y, [1, ...largerDiscScales, 1.95].map((k) => k * discR));
+  const profile = discContrastProfile(relative, grid.mask, w, h, atExpected.candidate.x, atExpected.candidate.y, [1, ...largerDiscScales, 1.95].map((k) => k * discR), 1.56 * discR);
   const at = largerDiscScales.indexOf(bestScale) + 1;
   const larger = Math.max(profile[at]!, profile[at + 1] ?? -Infinity);
   return larger > otherScaleContrastRatio * Math.max(0, profile[0]!) ? best.landmarks : atExpected.landmarks;
