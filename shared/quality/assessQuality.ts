@@ -40,8 +40,8 @@ export interface QualityOptions {
    */
   maxUnevenness?: number;
   /**
-   * Minimum warmth of a retina: max(mean R, mean G) / mean B inside the FOV. IDRiD's photographs reach 2.2 and more;
-   * washed-out and blue-tinted camera transforms of them stay above 1.4. @default 1.15
+   * Minimum warmth of a retina: max(mean R, mean G) / mean B inside the FOV. The IDRiD photographs sampled had 2.2
+   * and more; their washed-out and yellow-green camera transforms (shared/cameras) 1.4 and more. @default 1.15
    */
   minWarmth?: number;
 }
