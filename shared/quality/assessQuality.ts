@@ -41,7 +41,7 @@ export interface QualityOptions {
   maxUnevenness?: number;
   /**
    * Minimum warmth of a retina: max(mean R, mean G) / mean B inside the FOV. The IDRiD photographs sampled had 2.2
-   * and more; their washed-out and yellow-green camera transforms (shared/cameras) 1.4 and more. @default 1.15
+   * and more; their washed-out and yellow-green camera transforms (shared/cameras) 1.38 and more. @default 1.15
    */
   minWarmth?: number;
 }
