@@ -50,3 +50,12 @@ describe('rescoreWithLesionMaps merging', () => {
     expect(out.map((c) => [c.x, c.score])).toEqual([[20, 0.9]]);
   });
 });
+
+describe('rescoreWithLesionMaps exudate clusters', () => {
+  it('keeps separate exudate peaks inside a large bright candidate (clusters of specks stay findings)', () => {
+    const frst = [{ kind: 'bright' as const, x: 20, y: 20, radius: 9 }];
+    const out = rescoreWithLesionMaps(frst, maps([{ code: 'EX', x: 10, y: 10, v: 0.9 }, { code: 'EX', x: 13, y: 10, v: 0.5 }]), mask, { minDistancePx: 3 });
+    // The peak at the candidate's centre is the candidate; the second peak lies inside its radius and stays.
+    expect(out.map((c) => [c.source, c.score])).toEqual([['frst', 0.9], ['map', 0.5]]);
+  });
+});
