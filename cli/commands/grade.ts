@@ -4,12 +4,12 @@ import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { parseExecutionProvider, readSettings } from '../../shared/config/settings.js';
 import { invalidArgument, isDrgradeError } from '../../shared/errors.js';
 import { createGrader } from '../../shared/grading/createGrader.js';
-import { researchDisclaimer, type GradeResult } from '../../shared/grading/GradeResult.js';
+import type { GradeResult } from '../../shared/grading/GradeResult.js';
 import { decodeImage } from '../../shared/image/decodeImage.js';
 import { encodeJpeg, encodePng } from '../../shared/image/encodeImage.js';
+import { rejectedResult } from '../../shared/grading/rejectedResult.js';
 import { gradePhotograph } from '../../shared/pipeline/gradePhotograph.js';
 import { forEachConcurrently } from '../../shared/service/forEachConcurrently.js';
-import { analysisVersion } from '../../shared/analysis/analyzeFundus.js';
 import { renderBatchIndex, type BatchIndexEntry } from '../../shared/report/renderBatchIndex.js';
 import { renderReport } from '../../shared/report/renderReport.js';
 import { intOption, parseCli } from '../args.js';
@@ -111,7 +111,10 @@ async function gradeOne(file: string, stem: string, out: string, grader: Awaited
   try {
     bytes = await readFile(file);
   } catch (error) {
-    const result: GradeResult = { status: 'rejected', disclaimer: researchDisclaimer, grading: null, quality: null, fov: null, landmarks: null, lesions: [], provenance: { model: { name: grader.manifest.name, version: grader.manifest.version, sha256: grader.manifest.sha256 }, executionProvider: grader.executionProvider, analysisVersion, createdAt: new Date().toISOString() }, timingsMs: {}, error: { code: 'NOT_FOUND', message: `Expected a readable file but reading failed (${(error as NodeJS.ErrnoException).code ?? 'error'})` } };
+    const result = rejectedResult(
+      { code: 'NOT_FOUND', message: `Expected a readable file but reading failed (${(error as NodeJS.ErrnoException).code ?? 'error'})` },
+      { provenance: { model: { name: grader.manifest.name, version: grader.manifest.version, sha256: grader.manifest.sha256 }, executionProvider: grader.executionProvider } },
+    );
     await writeFile(join(out, `${stem}.result.json`), `${JSON.stringify(result, null, 2)}\n`);
     return result;
   }

@@ -9,6 +9,7 @@ import { imageToTensor } from '../grading/imageToTensor.js';
 import { dihedral8, gradeWithTestTimeAugmentation } from '../grading/gradeWithTestTimeAugmentation.js';
 import type { ModelManifest } from '../grading/ModelManifest.js';
 import { prepareModelInput } from '../grading/prepareModelInput.js';
+import { rejectedResult } from '../grading/rejectedResult.js';
 import type { NamedThreshold } from '../grading/crossValidateLesionGrading.js';
 import { lesionGradeProbabilities, readLesionGrading, type LesionGrading } from '../grading/LesionGrading.js';
 import { detectFormat } from '../image/detectFormat.js';
@@ -66,7 +67,7 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
   } catch (error) {
     if (isDrgradeError(error) && !error.transient) {
       return {
-        result: { status: 'rejected', disclaimer: researchDisclaimer, grading: null, quality: null, fov: null, landmarks: null, lesions: [], provenance, ...source, timingsMs: { total: ms(started) }, error: { code: error.code, message: error.message } },
+        result: rejectedResult(error, { provenance, ...source, timingsMs: { total: ms(started) } }),
         analysis: null,
       };
     }

@@ -3,6 +3,7 @@ import type { BlobServiceClient } from '@azure/storage-blob';
 import type { Settings } from '../config/settings.js';
 import { DrgradeError, errorCatalog, toDrgradeError } from '../errors.js';
 import type { GradeResult, GradeStatus } from '../grading/GradeResult.js';
+import { rejectedResult } from '../grading/rejectedResult.js';
 import { acquireBlobLock, type AcquireBlobLockOptions, type BlobLock } from '../storage/acquireBlobLock.js';
 import { AttemptLedger } from '../storage/AttemptLedger.js';
 import { containerLayout } from '../storage/containerLayout.js';
@@ -14,7 +15,6 @@ import { ResultStore } from '../storage/ResultStore.js';
 import { storageStatusOf, toStorageError } from '../storage/toStorageError.js';
 import { buildResultSet } from './buildResultSet.js';
 import type { GradeBytes } from './GradeBytes.js';
-import { rejectedResult } from './rejectedResult.js';
 import { writeExamIfComplete } from '../exams/writeExamIfComplete.js';
 import { silentLogger, type ServiceLogger } from './ServiceLogger.js';
 
@@ -121,7 +121,7 @@ async function processLocked(name: string, deps: GradeBlobDeps, options: GradeBl
     if (existing && existing.sourceSha256 === sha256 && !options.force) return { action: 'unchanged', nameHash, status: 'rejected' };
     const result = rejectedResult(
       { code: 'INVALID_ARGUMENT', message: 'Expected a blob name without dot segments, backslashes or control characters, at most 1010 characters long, for the incoming blob name but received a name that cannot be mirrored safely' },
-      { nameSha256: nameHash, ...(sha256 ? { sha256 } : {}), ...(options.payload ? { contentLength: options.payload.byteLength } : {}) },
+      { provenance: { source: { nameSha256: nameHash, ...(sha256 ? { sha256 } : {}), ...(options.payload ? { contentLength: options.payload.byteLength } : {}) } } },
     );
     return commit(name, result, null, null, { deps, results, staleResultEtag: existing?.resultEtag ?? null, source: { etag: '', sha256 }, lock, nameHash });
   }
@@ -147,7 +147,7 @@ async function processLocked(name: string, deps: GradeBlobDeps, options: GradeBl
       // Rejected without downloading: the limit exists to keep such blobs out of memory.
       const result = rejectedResult(
         { code: 'INPUT_TOO_LARGE', message: `Expected at most ${settings.maxImageBytes} bytes for input but received ${facts.contentLength}` },
-        provenanceSource({}),
+        { provenance: { source: provenanceSource({}) } },
       );
       return commit(name, result, null, null, { deps, results, staleResultEtag: existing?.resultEtag ?? null, source: { etag: facts.etag, sha256: '' }, lock, nameHash });
     }
