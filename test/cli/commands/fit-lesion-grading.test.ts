@@ -67,7 +67,7 @@ describe('drgrade fit-lesion-grading (the built CLI)', () => {
     expect(alone.result.grading?.uncertainty).toBeUndefined();
     await grader.close();
     await lesionModel.release();
-  }, 60_000);
+  }, 240_000);
 
   it('refuses a cache with too few photographs, saying what it expected', async () => {
     await writeFile(join(dir, 'small.jsonl'), `${JSON.stringify({ stem: 'P_1', sample: { summary: summary(1, 1) } })}\n`);
