@@ -4,6 +4,7 @@ import { readSettings, type Settings } from '../shared/config/settings.js';
 import { DrgradeError } from '../shared/errors.js';
 import type { DriftReference } from '../shared/drift/DriftReference.js';
 import { DriftStore } from '../shared/drift/DriftStore.js';
+import { emitDriftMetrics } from '../shared/drift/emitDriftMetrics.js';
 import { readDriftReference } from '../shared/drift/readDriftReference.js';
 import { sharedBlobServiceClient } from '../shared/storage/sharedBlobServiceClient.js';
 
@@ -18,8 +19,9 @@ export interface DriftDailyDeps {
 
 /**
  * Builds the daily drift timer: computes drift by site and camera over the last 30 days of results, writes it to
- * the results container (`_drift/<date>.json`, `_drift/latest.json`) and logs one `drgrade.drift` metric line per
- * group (site or camera keys, never names of files or patients), which Application Insights keeps as traces.
+ * the results container (`_drift/<date>.json`, `_drift/latest.json`), logs one `drgrade.drift` trace line per
+ * group (site or camera keys, never names of files or patients) and sends the groups' `drgrade.drift.*` custom
+ * metrics to Application Insights (skipped, with one log line, without `APPLICATIONINSIGHTS_CONNECTION_STRING`).
  */
 export function createDriftDaily(settings: Settings, deps: DriftDailyDeps = {}) {
   return async (_timer: Timer, context: InvocationContext): Promise<void> => {
@@ -33,6 +35,16 @@ export function createDriftDaily(settings: Settings, deps: DriftDailyDeps = {}) 
       }
     }
     context.info('drgrade.drift', JSON.stringify({ event: 'drift-run', results: drift.results, alarms: [...drift.bySite.groups, ...drift.byCamera.groups].filter((g) => g.alarm).length }));
+    const metrics = await emitDriftMetrics([drift.bySite, drift.byCamera], {
+      connectionString: settings.applicationInsightsConnectionString,
+      authentication: settings.applicationInsightsAuthentication,
+    });
+    if (metrics.status === 'skipped') context.info('drgrade.drift', JSON.stringify({ event: 'drift-metrics', skipped: metrics.reason }));
+    else {
+      const line = JSON.stringify({ event: 'drift-metrics', status: metrics.status, metrics: metrics.metrics, response: metrics.response.slice(0, 300) });
+      if (metrics.status === 'sent') context.info('drgrade.drift', line);
+      else context.warn('drgrade.drift', line);
+    }
   };
 }
 

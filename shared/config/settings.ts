@@ -27,6 +27,8 @@ export const settingNames = {
   analysisQueueSize: 'DRGRADE_ANALYSIS_QUEUE_SIZE',
   maculaDiscDiameters: 'DRGRADE_MACULA_DISC_DIAMETERS',
   identifierSalt: 'DRGRADE_IDENTIFIER_SALT',
+  applicationInsightsConnectionString: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  applicationInsightsAuthentication: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
 } as const;
 
 /** How the storage connection is configured. */
@@ -82,6 +84,16 @@ export interface Settings {
    * keys). A secret: never logged. @default '' (then hashes are only pseudonyms; infra always sets one)
    */
   readonly identifierSalt: string;
+  /**
+   * Application Insights connection string, where the daily drift run sends its custom metrics (`drgrade.drift.*`);
+   * `undefined` = no metrics (local runs). The standard setting the Functions host also reads. @default undefined
+   */
+  readonly applicationInsightsConnectionString: string | undefined;
+  /**
+   * How telemetry authenticates: `Authorization=AAD` with an optional `ClientId=<user-assigned identity>`, the
+   * standard setting; infra sets it because the component accepts only Entra tokens. @default undefined (no token)
+   */
+  readonly applicationInsightsAuthentication: string | undefined;
 }
 
 /** Default values of {@link Settings}. */
@@ -103,6 +115,8 @@ export const defaultSettings: Settings = Object.freeze({
   analysisQueueSize: defaultConcurrentAnalyses(),
   maculaDiscDiameters: 2,
   identifierSalt: '',
+  applicationInsightsConnectionString: undefined,
+  applicationInsightsAuthentication: undefined,
 });
 
 /** Reads {@link Settings} from an environment (default `process.env`); invalid values throw `INVALID_ARGUMENT`. */
@@ -148,6 +162,8 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     analysisQueueSize: int(settingNames.analysisQueueSize, maxConcurrentAnalyses, 0),
     maculaDiscDiameters,
     identifierSalt: str(settingNames.identifierSalt) ?? defaultSettings.identifierSalt,
+    applicationInsightsConnectionString: str(settingNames.applicationInsightsConnectionString),
+    applicationInsightsAuthentication: str(settingNames.applicationInsightsAuthentication),
   });
 }
 
