@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { TelemetryClient } from 'applicationinsights';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readSettings, settingNames } from '../../../shared/config/settings.js';
 import type { DriftGroup, DriftReport, FeatureDrift } from '../../../shared/drift/computeDrift.js';
 import { driftMetricNames, driftMetrics } from '../../../shared/drift/driftMetrics.js';
 import { emitDriftMetrics } from '../../../shared/drift/emitDriftMetrics.js';
@@ -57,8 +58,8 @@ interface Envelope {
 }
 
 /** Ingestion endpoint on an ephemeral loopback port; answers like Breeze, or not at all when `silent`. */
-async function startIngestion(silent = false): Promise<{ server: Server; url: string; posts: { path: string; envelopes: Envelope[] }[] }> {
-  const posts: { path: string; envelopes: Envelope[] }[] = [];
+async function startIngestion(silent = false): Promise<{ server: Server; url: string; posts: { path: string; authorization: string | undefined; envelopes: Envelope[] }[] }> {
+  const posts: { path: string; authorization: string | undefined; envelopes: Envelope[] }[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -66,7 +67,7 @@ async function startIngestion(silent = false): Promise<{ server: Server; url: st
       const raw = Buffer.concat(chunks);
       const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
       const envelopes = text.trim().startsWith('[') ? (JSON.parse(text) as Envelope[]) : text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Envelope);
-      posts.push({ path: req.url ?? '', envelopes });
+      posts.push({ path: req.url ?? '', authorization: req.headers.authorization, envelopes });
       if (silent) return;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ itemsReceived: envelopes.length, itemsAccepted: envelopes.length, errors: [] }));
@@ -129,6 +130,7 @@ describe('emitDriftMetrics', () => {
     expect(outcome.status === 'sent' && JSON.parse(outcome.response)).toMatchObject({ itemsAccepted: 15 });
 
     expect(ingestion.posts.map((p) => p.path)).toEqual(['/v2.1/track']);
+    expect(ingestion.posts[0]!.authorization).toBeUndefined();
     const envelopes = ingestion.posts.flatMap((p) => p.envelopes);
     expect(envelopes).toHaveLength(15);
     for (const e of envelopes) {
@@ -152,6 +154,31 @@ describe('emitDriftMetrics', () => {
     expect(clients).toHaveLength(1);
     expect(clients[0]!.getStatsbeat().isEnabled()).toBe(false);
     expect(clients[0]!.config.disableStatsbeat).toBe(true);
+  });
+
+  it('sends an Entra bearer token from the given credential (the component refuses local auth)', async () => {
+    const ingestion = await startIngestion();
+    server = ingestion.server;
+    const scopes: string[] = [];
+    const credential = {
+      getToken: (scope: string | string[]) => {
+        scopes.push(...[scope].flat());
+        return Promise.resolve({ token: 'test-token', expiresOnTimestamp: Date.now() + 3_600_000 });
+      },
+    };
+    const outcome = await emitDriftMetrics([byCamera], { connectionString: `InstrumentationKey=${dummyKey};IngestionEndpoint=${ingestion.url}`, credential, flushTimeoutMs: 5000 });
+    expect(outcome).toMatchObject({ status: 'sent', metrics: 5 });
+    expect(scopes).toEqual([expect.stringMatching(/^https:\/\/monitor\.azure\.com\/+\.default$/)]);
+    expect(ingestion.posts.map((p) => p.authorization)).toEqual(['Bearer test-token']);
+    expect(new Set(hosts)).toEqual(new Set(['127.0.0.1']));
+  });
+
+  it('takes the connection and authentication from the standard app settings, read once', () => {
+    const settings = readSettings({ [settingNames.applicationInsightsConnectionString]: ` InstrumentationKey=${dummyKey} `, [settingNames.applicationInsightsAuthentication]: 'Authorization=AAD' });
+    expect(settingNames.applicationInsightsConnectionString).toBe('APPLICATIONINSIGHTS_CONNECTION_STRING');
+    expect(settings.applicationInsightsConnectionString).toBe(`InstrumentationKey=${dummyKey}`);
+    expect(settings.applicationInsightsAuthentication).toBe('Authorization=AAD');
+    expect(readSettings({}).applicationInsightsConnectionString).toBeUndefined();
   });
 
   it('skips without a connection string, contacting nothing', async () => {
