@@ -1,5 +1,6 @@
-import type { FloatImage, MaskImage } from '../image/RgbImage.js';
+import type { FloatImage } from '../image/RgbImage.js';
 import { convolveCols, convolveRows, gaussianKernel } from '../filters/gaussianBlur.js';
+import type { FrstOptions, FrstResult } from './FrstOptions.js';
 import { frstWasm } from './frstWasm.js';
 
 /**
@@ -19,32 +20,7 @@ import { frstWasm } from './frstWasm.js';
  * growing ones. The result equals the per-radius blurs up to the sampling of small Gaussians.
  */
 
-/** Options of {@link frst}. */
-export interface FrstOptions {
-  /** Radii in pixels. @default [1, 2, 3, 4, 5, 6, 7, 8] */
-  radii?: readonly number[];
-  /** Radial strictness α. @default 2 */
-  alpha?: number;
-  /** Gradient threshold β as a fraction of the largest gradient magnitude. @default 0 */
-  beta?: number;
-  /** Which polarities to compute. @default 'both' */
-  polarity?: 'both' | 'dark' | 'bright';
-  /** Only pixels where the mask is non-zero cast votes (e.g. an eroded field of view). @default all pixels */
-  voteMask?: MaskImage;
-  /** Gaussian σ per radius as a multiple of n. @default 0.25 */
-  sigmaPerRadius?: number;
-  /**
-   * 'wasm': native/frst.c through frstWasm.ts (about 20× faster; same votes, maps equal to the reference within
-   * float32 rounding); 'js': {@link frstJs}, the reference. @default 'wasm'
-   */
-  implementation?: 'wasm' | 'js';
-}
-
-/** Symmetry maps (mean over radii); `null` for a polarity not asked for. */
-export interface FrstResult {
-  readonly dark: FloatImage | null;
-  readonly bright: FloatImage | null;
-}
+export type { FrstOptions, FrstResult } from './FrstOptions.js';
 
 /** Computes dark-only and/or bright-only FRST symmetry maps of a single-channel image. */
 export function frst(image: FloatImage, options: FrstOptions = {}): FrstResult {

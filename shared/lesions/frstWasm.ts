@@ -1,7 +1,7 @@
 import { DrgradeError, invalidArgument } from '../errors.js';
 import { gaussianKernel } from '../filters/gaussianBlur.js';
 import type { FloatImage } from '../image/RgbImage.js';
-import type { FrstOptions, FrstResult } from './frst.js';
+import type { FrstOptions, FrstResult } from './FrstOptions.js';
 import { frstWasmBase64 } from './frstWasmBinary.js';
 import { WasmInstance, type WasmMemoryExports } from '../native/wasmInstance.js';
 
