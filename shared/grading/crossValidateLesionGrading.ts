@@ -1,3 +1,4 @@
+import { seededShuffle } from '../evaluation/seededShuffle.js';
 import { rocCurve } from '../evaluation/rocCurve.js';
 import { referableProbability, type IcdrGrade } from './gradeTable.js';
 import { fitMultinomialLogistic, predictMultinomialLogistic, type MultinomialLogistic } from './multinomialLogistic.js';
@@ -32,7 +33,7 @@ export const operatingPointTargets = [
 export function stratifiedGroupFolds(samples: readonly GradingSample[], k: number, seed = 17): Map<string, number> {
   const gradeOf = new Map<string, number>();
   for (const s of samples) gradeOf.set(s.group, Math.max(gradeOf.get(s.group) ?? 0, s.grade));
-  const groups = shuffled([...gradeOf.keys()].sort(), seed).sort((a, b) => gradeOf.get(a)! - gradeOf.get(b)!);
+  const groups = seededShuffle([...gradeOf.keys()].sort(), seed).sort((a, b) => gradeOf.get(a)! - gradeOf.get(b)!);
   const out = new Map<string, number>();
   groups.forEach((g, i) => out.set(g, i % k));
   return out;
@@ -119,13 +120,4 @@ export function innerOperatingPoints(samples: readonly GradingSample[], featureN
     samples.forEach((s, i) => { if (folds.get(s.group) === f) scores[i] = referableProbability(predictMultinomialLogistic(model, s.features)); });
   }
   return chooseOperatingPoints(scores, samples.map((s) => s.grade >= 2));
-}
-
-/** Deterministic shuffle (mulberry32). */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rand = () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [out[i], out[j]] = [out[j]!, out[i]!]; }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { seededShuffle } from '../evaluation/seededShuffle.js';
 import { dmeRisk } from '../lesions/dmeRisk.js';
 import type { LesionSummary } from '../lesions/summariseLesions.js';
 
@@ -63,7 +64,7 @@ export function fitLesionReporting(samples: readonly ReportingSample[], options:
   const k = options.folds ?? 5;
   const groups = [...new Set(samples.map((s) => s.group))].sort();
   const foldOf = new Map<string, number>();
-  shuffled(groups, 11).forEach((g, i) => foldOf.set(g, i % k));
+  seededShuffle(groups, 11).forEach((g, i) => foldOf.set(g, i % k));
   const margin = options.goalMargin ?? 0.7;
   const fit = (train: readonly ReportingSample[]) => ({
     dark: healthyThreshold(train, 'dark', goal.dark * margin),
@@ -126,13 +127,4 @@ function dmeThreshold(samples: readonly ReportingSample[]): number {
     if (ok > bestOk) { bestOk = ok; best = t; }
   }
   return best;
-}
-
-/** Deterministic shuffle (mulberry32). */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rand = () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [out[i], out[j]] = [out[j]!, out[i]!]; }
-  return out;
 }
