@@ -1,16 +1,11 @@
 import type { MaskImage } from '../image/RgbImage.js';
-import { lesionClasses, type LesionCode, type LesionLabel } from './lesionClasses.js';
+import { lesionClasses, type LesionCode } from './lesionClasses.js';
 import type { LesionMaps } from './LesionModel.js';
+import type { NormalisedLesion } from './regroupByEntropy.js';
 import { suppressClose } from './suppressClose.js';
 
-/** A lesion candidate in normalised pixels, as the learned stage reads and writes it. */
-export interface ScoredCandidate {
-  readonly kind: 'dark' | 'bright';
-  readonly class: LesionLabel;
-  readonly x: number;
-  readonly y: number;
-  readonly radius: number;
-  readonly score: number;
+/** A lesion candidate in normalised pixels as the learned stage writes it: the FRST stage's shape plus its origin. */
+export interface ScoredCandidate extends Omit<NormalisedLesion, 'features'> {
   /** Where it came from: an FRST centre rescored by the maps, or a peak of a map that FRST missed. */
   readonly source: 'frst' | 'map';
 }
