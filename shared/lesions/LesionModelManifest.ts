@@ -2,7 +2,7 @@ import { DrgradeError } from '../errors.js';
 import { lesionClasses, type LesionCode } from './lesionClasses.js';
 
 /**
- * Manifest (`model.json`) of a lesion-segmentation model (models/lesion.schema.json): model contract v2, a UINT8
+ * Manifest (`model.json`) of a lesion-segmentation model (checked by {@link validateLesionManifest}): model contract v2, a UINT8
  * NCHW image with the normalisation inside the graph, per-class sigmoid probability maps at `output.stride`.
  */
 export interface LesionModelManifest {

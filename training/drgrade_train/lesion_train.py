@@ -8,7 +8,7 @@
 trains on every photograph (the model that ships). `--fold all` runs folds 0..k-1 and then final. Each model is
 trained for a wall-clock budget (a cosine learning-rate schedule over that budget), checkpointed every few
 minutes under `--work` (never commit those), exported to ONNX (opset 13, UINT8 NCHW input of any size that is a
-multiple of 16) with its manifest (models/lesion.schema.json). Research use only.
+multiple of 16) with its manifest (checked by shared/lesions/LesionModelManifest.ts). Research use only.
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def verify_lesion_onnx(model: LesionNet, path: str) -> dict[str, Any]:
 
 def lesion_manifest(onnx_path: str, images: list, held_out: list[str], fold: str, steps: int, batch: int,
                     patch: int, budget_s: float, device: str, check: dict[str, Any], final_loss: float) -> dict[str, Any]:
-    """The lesion model's manifest (models/lesion.schema.json)."""
+    """The lesion model's manifest (the contract of shared/lesions/LesionModelManifest.ts)."""
     return {
         "schemaVersion": 2,
         "kind": "lesion-segmentation",
