@@ -80,7 +80,7 @@ export async function run(args: string[]): Promise<number> {
     minScore: fit.minScore,
     dmeExudateMinScore: fit.dmeExudateMinScore,
     fit: {
-      command: 'drgrade fit-lesion-reporting --images <IDRiD grading-train> --labels <labels.csv> --write',
+      command: `drgrade fit-lesion-reporting --images <IDRiD grading-train> --labels <labels.csv>${values.cv ? ' --cv <fold models> --aliases <match-splits output>' : ''} --write`,
       model: { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256 },
       photographs: samples.length, notGradable: failed, goalMargin: 0.7, heldOutByFoldModels: picker ? [...byStem.keys()].filter((st) => modelFor(st) !== model).length : 0, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
     },
