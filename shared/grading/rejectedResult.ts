@@ -29,6 +29,7 @@ export function rejectedResult(error: { readonly code: string; readonly message:
     fov: null,
     landmarks: null,
     lesions: [],
+    dme: null,
     provenance: {
       model: provenance.model ?? null,
       executionProvider: provenance.executionProvider ?? null,

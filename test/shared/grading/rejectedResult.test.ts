@@ -16,6 +16,7 @@ describe('rejectedResult', () => {
       fov: null,
       landmarks: null,
       lesions: [],
+      dme: null,
       provenance: { model: null, executionProvider: null, analysisVersion, createdAt: '2026-01-02T03:04:05.000Z' },
       timingsMs: {},
       error,
