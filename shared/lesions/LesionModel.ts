@@ -49,7 +49,10 @@ export class LesionModel {
     const reporting = existsSync(join(absolute, 'reporting.json')) ? validateLesionReporting(parseJson((await readModelFile(join(absolute, 'reporting.json'))).toString('utf8'), 'reporting.json')) : unfittedReporting;
     const bytes = await readModelFile(join(absolute, 'model.onnx'));
     verifySha256(bytes, manifest.sha256, 'model.onnx');
-    const { session } = await createOrtSession(bytes, options);
+    // On the calling thread unless asked otherwise: the lesion model runs inside the analysis of one photograph,
+    // which is CPU-bound on that thread anyway (one photograph per core), so a worker would add a thread and a copy
+    // of the input without freeing anything.
+    const { session } = await createOrtSession(bytes, { sessionWorkers: 0, ...options });
     const input = session.inputMetadata.find((m) => m.name === manifest.input.name);
     if (!input || session.inputMetadata.length !== 1 || !input.isTensor || input.type !== 'uint8') {
       await session.release();

@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { InferenceSession } from 'onnxruntime-node';
 import type { ExecutionProviderPreference } from '../config/settings.js';
-import { DrgradeError } from '../errors.js';
+import { DrgradeError, invalidArgument } from '../errors.js';
+import { OrtWorkerSession } from './OrtWorkerSession.js';
 
 /** How an ONNX Runtime session is created (grading and lesion models alike). */
 export interface OrtSessionOptions {
@@ -28,25 +30,44 @@ export interface OrtSessionOptions {
    * @default true
    */
   readonly cpuMemArena?: boolean;
+  /**
+   * Worker threads that hold the session and run it off the calling thread ({@link OrtWorkerSession}), so that
+   * the event loop stays free while a batch runs (a server keeps answering health probes). 0 creates the session
+   * on the calling thread, whose `run` blocks that thread. Each worker holds its own copy of the model. Workers ×
+   * intra-op threads stays within the cores: by default one worker per `intraOpNumThreads` cores when that is
+   * set, else one worker with ONNX Runtime's own thread count; with more than one worker and
+   * `intraOpNumThreads` 0, each worker gets cores / workers threads.
+   * @default max(1, floor(cores / intraOpNumThreads)), or 1 when intraOpNumThreads is 0
+   */
+  readonly sessionWorkers?: number;
+  /** Cores to size the worker pool by. @default os.availableParallelism() */
+  readonly cores?: number;
 }
 
 /**
  * Creates an ONNX Runtime session on the asked execution provider: 'cpu'; 'cuda' (fails with
  * `EXECUTION_PROVIDER_UNAVAILABLE` when CUDA cannot load); 'auto' (CUDA when it loads, else CPU). Spinning is off
- * unless asked for.
+ * unless asked for. By default the session runs on worker threads (`sessionWorkers`); the result is an
+ * `InferenceSession` either way.
  */
 export async function createOrtSession(bytes: Uint8Array, options: OrtSessionOptions = {}): Promise<{ session: InferenceSession; executionProvider: 'cpu' | 'cuda' }> {
   const preference = options.executionProvider ?? 'cpu';
+  const cores = options.cores ?? availableParallelism();
+  const intraOp = options.intraOpNumThreads ?? 0;
+  if (!Number.isInteger(intraOp) || intraOp < 0) throw invalidArgument('intraOpNumThreads', 'an integer >= 0', intraOp);
+  const workers = options.sessionWorkers ?? (intraOp > 0 ? Math.max(1, Math.floor(cores / intraOp)) : 1);
+  if (!Number.isInteger(workers) || workers < 0) throw invalidArgument('sessionWorkers', 'an integer >= 0', workers);
+  const threads = intraOp > 0 ? intraOp : workers > 1 ? Math.max(1, Math.floor(cores / workers)) : 0;
   const base: InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
-    ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+    ...(threads ? { intraOpNumThreads: threads } : {}),
     ...(options.cpuMemArena === false ? { enableCpuMemArena: false } : {}),
     extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } },
   };
   if (preference !== 'cpu') {
     try {
       // CPU stays listed so that operators CUDA lacks fall back instead of failing the whole graph.
-      const session = await InferenceSession.create(bytes, { ...base, executionProviders: ['cuda', 'cpu'] });
+      const session = await open(bytes, { ...base, executionProviders: ['cuda', 'cpu'] }, workers);
       return { session, executionProvider: 'cuda' };
     } catch (error) {
       if (preference === 'cuda') {
@@ -59,7 +80,11 @@ export async function createOrtSession(bytes: Uint8Array, options: OrtSessionOpt
       }
     }
   }
-  const session = await InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
+  const session = await open(bytes, { ...base, executionProviders: ['cpu'] }, workers);
   return { session, executionProvider: 'cpu' };
+}
+
+function open(bytes: Uint8Array, sessionOptions: InferenceSession.SessionOptions, workers: number): Promise<InferenceSession> {
+  return workers === 0 ? InferenceSession.create(bytes, sessionOptions) : OrtWorkerSession.create(bytes, { workers, sessionOptions });
 }
 
