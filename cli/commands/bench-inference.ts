@@ -11,6 +11,7 @@ import { defaultModelDir } from '../../shared/grading/defaultModelDir.js';
 import { loadModel } from '../../shared/grading/loadModel.js';
 import type { ModelManifest } from '../../shared/grading/ModelManifest.js';
 import { OipClient } from '../../shared/inference/OipClient.js';
+import { allocateModelTensor, imageTensorShape, modelInputDatatypes, type ModelInputDatatype, type ModelTensor } from '../../shared/model/ModelTensor.js';
 
 /** One-line help. */
 export const summary = 'Measure the inference server: HTTP overhead over session.run and dynamic-batching gain';
@@ -70,11 +71,13 @@ export async function run(args: string[]): Promise<number> {
   const { manifest } = model;
   const size = manifest.preprocessing.size;
   const inputLength = 3 * size * size;
-  const input = pseudoRandomInput(inputLength, 1);
+  const input = pseudoRandomInput(manifest.input.datatype, inputLength, 1);
   const runRaw = async (n: number): Promise<void> => {
-    const data = new Float32Array(n * inputLength);
+    const data = allocateModelTensor(manifest.input.datatype, n * inputLength);
     for (let i = 0; i < n; i++) data.set(input, i * inputLength);
-    await model.session.run({ [manifest.input.name]: new Tensor('float32', data, [n, 3, size, size]) }, [manifest.output.name]);
+    const dims = imageTensorShape(manifest.input.layout, size, n);
+    const feed = data instanceof Uint8Array ? new Tensor('uint8', data, dims) : new Tensor('float32', data, dims);
+    await model.session.run({ [manifest.input.name]: feed }, [manifest.output.name]);
   };
   for (let i = 0; i < 2; i++) await runRaw(8);
   const rawSessionMsPerImageBatch8 = median(await timeMany(Math.max(5, Math.ceil(samples / 8)), () => runRaw(8))) / 8;
@@ -118,13 +121,16 @@ export async function run(args: string[]): Promise<number> {
   }
 
   // 4. The floor: the same payload through a bare node:http echo in another process.
-  const wireBytes = inputLength * 4 + 512;
+  // Binary tensor bytes per image: 4 per element for FP32 models, 1 for UINT8 models (model contract v2).
+  const tensorBytesPerImage = inputLength * modelInputDatatypes[manifest.input.datatype].bytesPerElement;
+  const wireBytes = tensorBytesPerImage + 512;
   const floor = await transportFloor([wireBytes, 0], samples);
   say(`bare HTTP round trip: ${floor[0]!.toFixed(3)} ms with ${wireBytes} bytes, ${floor[1]!.toFixed(3)} ms empty`);
 
   const round = (v: number, digits: number): number => Number(v.toFixed(digits));
   const report = {
-    model: { source, dir: modelDir, name: manifest.name, version: manifest.version, inputSize: size },
+    model: { source, dir: modelDir, name: manifest.name, version: manifest.version, inputSize: size, inputDatatype: manifest.input.datatype },
+    tensorBytesPerImage,
     executionProvider: 'cpu',
     intraOpSpinning: spinning,
     rawSessionMsBatch1: round(rawSessionMsBatch1, 3),
@@ -184,13 +190,13 @@ function clientFor(url: string): OipClient {
   return new OipClient({ baseUrl: url, timeoutMs: 60_000, maxAttempts: 1 });
 }
 
-async function infer(client: OipClient, manifest: ModelManifest, input: Float32Array, n: number): Promise<void> {
-  const size = manifest.preprocessing.size;
-  await client.infer('drgrade', { [manifest.input.name]: { datatype: 'FP32', shape: [n, 3, size, size], data: input } }, { outputs: [manifest.output.name] });
+async function infer(client: OipClient, manifest: ModelManifest, input: ModelTensor, n: number): Promise<void> {
+  const { datatype, layout } = manifest.input;
+  await client.infer('drgrade', { [manifest.input.name]: { datatype, shape: imageTensorShape(layout, manifest.preprocessing.size, n), data: input } }, { outputs: [manifest.output.name] });
 }
 
 /** Requests per second with `concurrency` callers each sending one request after another. */
-async function throughput(client: OipClient, manifest: ModelManifest, input: Float32Array, total: number, concurrency: number): Promise<number> {
+async function throughput(client: OipClient, manifest: ModelManifest, input: ModelTensor, total: number, concurrency: number): Promise<number> {
   const warm = Array.from({ length: concurrency }, () => infer(client, manifest, input, 1));
   await Promise.all(warm);
   let next = 0;
@@ -222,13 +228,16 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Deterministic input values in [-2, 2) (a linear congruential generator), so every run sends the same tensor. */
-function pseudoRandomInput(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
+/**
+ * Deterministic input (a linear congruential generator), so every run sends the same tensor: values in [-2, 2) for
+ * FP32 models, bytes 0–255 for UINT8 models.
+ */
+function pseudoRandomInput(datatype: ModelInputDatatype, length: number, seed: number): ModelTensor {
+  const out = allocateModelTensor(datatype, length);
   let state = seed >>> 0;
   for (let i = 0; i < length; i++) {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = (state / 2 ** 32) * 4 - 2;
+    out[i] = datatype === 'UINT8' ? state >>> 24 : (state / 2 ** 32) * 4 - 2;
   }
   return out;
 }

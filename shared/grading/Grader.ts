@@ -1,3 +1,4 @@
+import type { ModelTensor } from '../model/ModelTensor.js';
 import type { ModelManifest } from './ModelManifest.js';
 
 /**
@@ -10,10 +11,11 @@ export interface Grader {
   /** The execution provider actually in use ('cpu', 'cuda', or 'remote:<provider>'). */
   readonly executionProvider: string;
   /**
-   * Grades a batch. Each input is one CHW float32 tensor of 3 × size × size, made by
-   * `shared/grading/imageToTensor.ts`. Returns, per input, five calibrated probabilities (sum 1) in grade order.
+   * Grades a batch. Each input is one image tensor of 3 × size × size in the manifest's `input.datatype` (a
+   * Float32Array for FP32, a Uint8Array for UINT8) and `input.layout`, made by `shared/grading/imageToTensor.ts`;
+   * another type fails with `INVALID_ARGUMENT`. Returns, per input, five calibrated probabilities (sum 1) in grade order.
    */
-  grade(inputs: readonly Float32Array[], options?: { signal?: AbortSignal }): Promise<number[][]>;
+  grade(inputs: readonly ModelTensor[], options?: { signal?: AbortSignal }): Promise<number[][]>;
   /** Cheap readiness check (used by /api/health). */
   ready(): Promise<boolean>;
   /** Releases the session or connections. */

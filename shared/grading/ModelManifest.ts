@@ -1,6 +1,10 @@
+import type { ModelInputDatatype, ModelInputLayout } from '../model/ModelTensor.js';
+
 /**
  * The model contract: a model is a folder holding `model.onnx` and `model.json` (this manifest).
  * The JSON Schema is `models/model.schema.json`; validation and loading live in `loadModel.ts`.
+ * Version 1: FP32 NCHW, normalised on the host. Version 2: FP32 or UINT8, NCHW or NHWC; a UINT8 model takes the
+ * resized RGB bytes and normalises inside its graph (`preprocessing.normalisation: 'in-graph'`).
  */
 
 /** Which image the model reads. */
@@ -16,7 +20,13 @@ export interface Preprocessing {
   readonly resizeKernel: 'nearest' | 'linear' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3';
   /** Channel order of the tensor. */
   readonly channelOrder: 'RGB';
-  /** Tensor value = (pixel / 255 - mean[c]) / std[c]. */
+  /**
+   * Where (pixel / 255 - mean[c]) / std[c] is computed: 'host' (FP32 models: `imageToTensor` does it) or
+   * 'in-graph' (UINT8 models: the graph's first nodes do it from the same mean and std).
+   * Version-1 manifests have no such field and are read as 'host'.
+   */
+  readonly normalisation: 'host' | 'in-graph';
+  /** Tensor value = (pixel / 255 - mean[c]) / std[c], on the host or in the graph (see `normalisation`). */
   readonly mean: readonly [number, number, number];
   readonly std: readonly [number, number, number];
 }
@@ -33,7 +43,8 @@ export interface OperatingPoint {
 
 /** The `model.json` manifest. */
 export interface ModelManifest {
-  readonly schemaVersion: 1;
+  /** 1: FP32 NCHW only; 2: the datatypes and layouts below. */
+  readonly schemaVersion: 1 | 2;
   readonly name: string;
   readonly version: string;
   /** Hex sha256 of `model.onnx`. */
@@ -41,10 +52,11 @@ export interface ModelManifest {
   readonly description?: string;
   readonly input: {
     readonly name: string;
-    /** [batch, 3, size, size]; batch may be -1 (dynamic). */
+    /** [batch, 3, size, size] (NCHW) or [batch, size, size, 3] (NHWC); batch may be -1 (dynamic). */
     readonly shape: readonly number[];
-    readonly layout: 'NCHW';
-    readonly datatype: 'FP32';
+    readonly layout: ModelInputLayout;
+    /** FP32 with host normalisation, or UINT8 with the normalisation in the graph. */
+    readonly datatype: ModelInputDatatype;
   };
   readonly preprocessing: Preprocessing;
   readonly output: {

@@ -1,5 +1,6 @@
 import { Tensor } from 'onnxruntime-node';
 import { DrgradeError, invalidArgument } from '../errors.js';
+import { allocateModelTensor, imageTensorShape, isModelTensorOf, modelInputDatatypes, type ModelTensor } from '../model/ModelTensor.js';
 import { calibrate } from './calibrate.js';
 import type { Grader } from './Grader.js';
 import { loadModel, type LoadedModel, type LoadModelOptions } from './loadModel.js';
@@ -43,7 +44,7 @@ export class OrtGrader implements Grader {
     if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw invalidArgument('maxBatchSize', 'an integer >= 1', maxBatchSize);
     const model = await loadModel(dir, options);
     const grader = new OrtGrader(model, maxBatchSize);
-    if (options.warmUp ?? true) await grader.#run(new Float32Array(grader.#inputSize), 1);
+    if (options.warmUp ?? true) await grader.#run(allocateModelTensor(model.manifest.input.datatype, grader.#inputSize), 1);
     options.log?.({
       event: 'model_loaded',
       model: model.manifest.name,
@@ -55,19 +56,20 @@ export class OrtGrader implements Grader {
     return grader;
   }
 
-  async grade(inputs: readonly Float32Array[], options: { signal?: AbortSignal } = {}): Promise<number[][]> {
+  async grade(inputs: readonly ModelTensor[], options: { signal?: AbortSignal } = {}): Promise<number[][]> {
     if (this.#closed) throw new DrgradeError('INTERNAL', 'Expected an open grader for grade() but received a closed one');
+    const { datatype } = this.manifest.input;
     inputs.forEach((input, i) => {
-      if (!(input instanceof Float32Array) || input.length !== this.#inputSize) {
+      if (!isModelTensorOf(input, datatype) || input.length !== this.#inputSize) {
         const size = this.manifest.preprocessing.size;
-        throw invalidArgument(`inputs[${i}]`, `a Float32Array of 3 x ${size} x ${size} = ${this.#inputSize} values`, input instanceof Float32Array ? `${input.length} values` : input);
+        throw invalidArgument(`inputs[${i}]`, `a ${modelInputDatatypes[datatype].array.name} (${datatype}) of 3 x ${size} x ${size} = ${this.#inputSize} values`, describeInput(input));
       }
     });
     const results: number[][] = [];
     for (let start = 0; start < inputs.length; start += this.#maxBatchSize) {
       options.signal?.throwIfAborted();
       const chunk = inputs.slice(start, start + this.#maxBatchSize);
-      const batch = new Float32Array(chunk.length * this.#inputSize);
+      const batch = allocateModelTensor(datatype, chunk.length * this.#inputSize);
       chunk.forEach((input, i) => batch.set(input, i * this.#inputSize));
       const rows = await this.#run(batch, chunk.length);
       for (const row of rows) results.push(calibrate(row, { kind: this.manifest.output.kind, ...this.manifest.calibration }));
@@ -86,9 +88,11 @@ export class OrtGrader implements Grader {
   }
 
   /** Runs one batch and returns the raw output rows. */
-  async #run(batch: Float32Array, n: number): Promise<Float32Array[]> {
+  async #run(batch: ModelTensor, n: number): Promise<Float32Array[]> {
     const { input, output, preprocessing } = this.manifest;
-    const feeds = { [input.name]: new Tensor('float32', batch, [n, 3, preprocessing.size, preprocessing.size]) };
+    const dims = imageTensorShape(input.layout, preprocessing.size, n);
+    const tensor0 = batch instanceof Uint8Array ? new Tensor('uint8', batch, dims) : new Tensor('float32', batch, dims);
+    const feeds = { [input.name]: tensor0 };
     const result = await this.#model.session.run(feeds, [output.name]);
     const tensor = result[output.name];
     const classes = output.shape[1]!;
@@ -102,4 +106,10 @@ export class OrtGrader implements Grader {
     for (let i = 0; i < n; i++) rows.push(data.subarray(i * classes, (i + 1) * classes));
     return rows;
   }
+}
+
+/** A caller's wrong input, described without its values. */
+function describeInput(input: unknown): unknown {
+  if (input instanceof Float32Array || input instanceof Uint8Array) return `a ${input.constructor.name} of ${input.length} values`;
+  return input;
 }

@@ -1,6 +1,7 @@
 import { DrgradeError, invalidArgument } from '../errors.js';
 import { OipClient, type OipClientOptions } from '../inference/OipClient.js';
 import type { MetadataTensor, ModelMetadataResponse } from '../inference/protocol.js';
+import { allocateModelTensor, imageTensorShape, isModelTensorOf, modelInputDatatypes, type ModelTensor } from '../model/ModelTensor.js';
 import { calibrate } from './calibrate.js';
 import type { Grader } from './Grader.js';
 import type { ModelManifest } from './ModelManifest.js';
@@ -96,24 +97,25 @@ export class RemoteGrader implements Grader {
     return grader;
   }
 
-  async grade(inputs: readonly Float32Array[], options: { signal?: AbortSignal } = {}): Promise<number[][]> {
+  async grade(inputs: readonly ModelTensor[], options: { signal?: AbortSignal } = {}): Promise<number[][]> {
     await this.#verify(options.signal);
     const { input, output, preprocessing } = this.manifest;
     const length = 3 * preprocessing.size * preprocessing.size;
     inputs.forEach((x, i) => {
-      if (!(x instanceof Float32Array) || x.length !== length) {
-        throw invalidArgument(`inputs[${i}]`, `a Float32Array of 3 x ${preprocessing.size} x ${preprocessing.size} = ${length} values`, x instanceof Float32Array ? `${x.length} values` : x);
+      if (!isModelTensorOf(x, input.datatype) || x.length !== length) {
+        const received = x instanceof Float32Array || x instanceof Uint8Array ? `a ${x.constructor.name} of ${x.length} values` : x;
+        throw invalidArgument(`inputs[${i}]`, `a ${modelInputDatatypes[input.datatype].array.name} (${input.datatype}) of 3 x ${preprocessing.size} x ${preprocessing.size} = ${length} values`, received);
       }
     });
     const classes = output.shape[1]!;
     const results: number[][] = [];
     for (let start = 0; start < inputs.length; start += this.#maxBatchSize) {
       const chunk = inputs.slice(start, start + this.#maxBatchSize);
-      const data = new Float32Array(chunk.length * length);
+      const data = allocateModelTensor(input.datatype, chunk.length * length);
       chunk.forEach((x, i) => data.set(x, i * length));
       const outputs = await this.#client.infer(
         this.#modelName,
-        { [input.name]: { datatype: 'FP32', shape: [chunk.length, 3, preprocessing.size, preprocessing.size], data } },
+        { [input.name]: { datatype: input.datatype, shape: imageTensorShape(input.layout, preprocessing.size, chunk.length), data } },
         { outputs: [output.name], ...(this.#modelVersion === undefined ? {} : { version: this.#modelVersion }), ...(options.signal ? { signal: options.signal } : {}) },
       );
       const tensor = outputs[output.name]!;
@@ -174,16 +176,16 @@ function checkAgainstManifest(metadata: ModelMetadataResponse, manifest: ModelMa
       throw new DrgradeError('MODEL_MANIFEST_INVALID', `Expected ${field} '${manifest[field]}' (local manifest) for the server's model but received '${published}'`);
     }
   }
-  const check = (role: 'input' | 'output', tensors: readonly MetadataTensor[], name: string, shape: readonly number[]): void => {
+  const check = (role: 'input' | 'output', tensors: readonly MetadataTensor[], name: string, shape: readonly number[], datatype: string): void => {
     const code = role === 'input' ? 'MODEL_INPUT_MISMATCH' : 'MODEL_OUTPUT_MISMATCH';
     const t = tensors.find((x) => x.name === name);
     if (t === undefined) throw new DrgradeError(code, `Expected an ${role} named '${name}' for the server's model but received ${JSON.stringify(tensors.map((x) => x.name))}`);
-    if (t.datatype !== 'FP32') throw new DrgradeError(code, `Expected datatype FP32 for the server's ${role} '${name}' but received ${t.datatype}`);
+    if (t.datatype !== datatype) throw new DrgradeError(code, `Expected datatype ${datatype} for the server's ${role} '${name}' but received ${t.datatype}`);
     // Servers list the batch dimension as -1 (ours, KServe) or leave it out (Triton with max_batch_size > 0).
     const tail = t.shape.length === shape.length ? t.shape.slice(1) : t.shape;
     const ok = tail.length === shape.length - 1 && tail.every((d, i) => d === -1 || d === shape[i + 1]);
     if (!ok) throw new DrgradeError(code, `Expected shape ${JSON.stringify(shape)} for the server's ${role} '${name}' but received ${JSON.stringify(t.shape)}`);
   };
-  check('input', metadata.inputs, manifest.input.name, manifest.input.shape);
-  check('output', metadata.outputs, manifest.output.name, manifest.output.shape);
+  check('input', metadata.inputs, manifest.input.name, manifest.input.shape, manifest.input.datatype);
+  check('output', metadata.outputs, manifest.output.name, manifest.output.shape, 'FP32');
 }

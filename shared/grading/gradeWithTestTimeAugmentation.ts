@@ -1,4 +1,5 @@
 import { DrgradeError } from '../errors.js';
+import type { ModelTensor } from '../model/ModelTensor.js';
 import type { Grader } from './Grader.js';
 import { dihedralTransforms, dihedralVariants, type DihedralTransform } from './ttaTransforms.js';
 
@@ -14,12 +15,12 @@ export interface TestTimeAugmentationOptions {
 }
 
 /**
- * Grades one model-ready tensor (CHW, 3 × size × size, size from the grader's manifest) under test-time
+ * Grades one model-ready tensor (3 × size × size in the manifest's datatype and layout, as `imageToTensor` makes it) under test-time
  * augmentation: the identity, both flips, the three rotations and both transposes go through the grader in one
  * batch, and their calibrated probabilities are averaged (the mean of probabilities, so it stays a distribution).
  */
-export async function gradeWithTestTimeAugmentation(grader: Grader, tensor: Float32Array, options: TestTimeAugmentationOptions = {}): Promise<number[]> {
-  const variants = dihedralVariants(tensor, grader.manifest.preprocessing.size, options.transforms ?? dihedralTransforms);
+export async function gradeWithTestTimeAugmentation(grader: Grader, tensor: ModelTensor, options: TestTimeAugmentationOptions = {}): Promise<number[]> {
+  const variants = dihedralVariants(tensor, grader.manifest.preprocessing.size, options.transforms ?? dihedralTransforms, grader.manifest.input.layout);
   const rows = await grader.grade(variants, options.signal ? { signal: options.signal } : {});
   if (rows.length !== variants.length) {
     throw new DrgradeError('INFERENCE_BAD_RESPONSE', `Expected ${variants.length} rows of probabilities from the grader but received ${rows.length}`);

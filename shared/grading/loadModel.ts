@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { DrgradeError, type ErrorCode } from '../errors.js';
 import { createOrtSession, type OrtSessionOptions } from '../model/createOrtSession.js';
+import { modelInputDatatypes } from '../model/ModelTensor.js';
 import { readModelFile, verifySha256 } from '../model/readModelFile.js';
 import type { ModelManifest } from './ModelManifest.js';
 import { validateManifest } from './validateManifest.js';
@@ -38,8 +39,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   verifySha256(bytes, manifest.sha256, onnxFile);
   const { session, executionProvider } = await createOrtSession(bytes, options);
   try {
-    checkTensor(session, 'input', manifest.input.name, manifest.input.shape);
-    checkTensor(session, 'output', manifest.output.name, manifest.output.shape);
+    checkTensor(session, 'input', manifest.input.name, manifest.input.shape, modelInputDatatypes[manifest.input.datatype].ortType);
+    checkTensor(session, 'output', manifest.output.name, manifest.output.shape, 'float32');
   } catch (error) {
     await session.release();
     throw error;
@@ -65,7 +66,7 @@ export async function readModelManifest(dir: string): Promise<ModelManifest> {
   return validateManifest(parsed);
 }
 
-function checkTensor(session: InferenceSession, role: 'input' | 'output', name: string, shape: readonly number[]): void {
+function checkTensor(session: InferenceSession, role: 'input' | 'output', name: string, shape: readonly number[], ortType: string): void {
   const code: ErrorCode = role === 'input' ? 'MODEL_INPUT_MISMATCH' : 'MODEL_OUTPUT_MISMATCH';
   const all = role === 'input' ? session.inputMetadata : session.outputMetadata;
   const meta = all.find((m) => m.name === name);
@@ -79,8 +80,8 @@ function checkTensor(session: InferenceSession, role: 'input' | 'output', name: 
       details: { role, field: 'count' },
     });
   }
-  if (!meta.isTensor || meta.type !== 'float32') {
-    throw new DrgradeError(code, `Expected a float32 tensor for ${onnxFile} ${role} '${name}' but received ${meta.isTensor ? meta.type : 'a non-tensor value'}`, {
+  if (!meta.isTensor || meta.type !== ortType) {
+    throw new DrgradeError(code, `Expected a ${ortType} tensor (model.json) for ${onnxFile} ${role} '${name}' but received ${meta.isTensor ? meta.type : 'a non-tensor value'}`, {
       details: { role, field: 'datatype' },
     });
   }

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.js';
+import type { ModelInputLayout, ModelTensor } from '../model/ModelTensor.js';
 
 /**
  * The eight symmetries of the square (the dihedral group D4), as test-time augmentations of a model-ready tensor.
@@ -28,15 +29,18 @@ const sourceOf: Record<DihedralTransform, (y: number, x: number, m: number) => r
 };
 
 /**
- * Applies one dihedral transform to a CHW float32 tensor of `channels` × size × size (each channel plane the
- * same way). Returns a new tensor; the input is not changed.
+ * Applies one dihedral transform to an image tensor of `channels` × size × size (each channel the same way), of
+ * any model datatype (FP32 or UINT8). `layout` 'NCHW' holds channel planes, 'NHWC' interleaved pixels. Returns a
+ * new tensor of the same type; the input is not changed.
  */
-export function transformChw(tensor: Float32Array, size: number, transform: DihedralTransform, channels = 3): Float32Array {
+export function transformImageTensor<T extends ModelTensor>(tensor: T, size: number, transform: DihedralTransform, layout: ModelInputLayout = 'NCHW', channels = 3): T {
   if (!Number.isInteger(size) || size < 1) throw invalidArgument('size', 'a positive integer', size);
   const plane = size * size;
-  if (tensor.length !== channels * plane) throw invalidArgument('tensor', `a Float32Array of ${channels} x ${size} x ${size} = ${channels * plane} values`, `${tensor.length} values`);
+  if (tensor.length !== channels * plane) {
+    throw invalidArgument('tensor', `a ${tensor.constructor.name} of ${channels} x ${size} x ${size} = ${channels * plane} values`, `${tensor.length} values`);
+  }
   const source = sourceOf[transform];
-  const out = new Float32Array(tensor.length);
+  const out = new (tensor.constructor as new (length: number) => T)(tensor.length);
   const m = size - 1;
   // One index map for all channels: the transform only moves pixels.
   const from = new Int32Array(plane);
@@ -46,14 +50,26 @@ export function transformChw(tensor: Float32Array, size: number, transform: Dihe
       from[y * size + x] = sy * size + sx;
     }
   }
-  for (let c = 0; c < channels; c++) {
-    const base = c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = tensor[base + from[i]!]!;
+  if (layout === 'NCHW') {
+    for (let c = 0; c < channels; c++) {
+      const base = c * plane;
+      for (let i = 0; i < plane; i++) out[base + i] = tensor[base + from[i]!]!;
+    }
+  } else {
+    for (let i = 0; i < plane; i++) {
+      const src = from[i]! * channels;
+      for (let c = 0; c < channels; c++) out[i * channels + c] = tensor[src + c]!;
+    }
   }
   return out;
 }
 
+/** {@link transformImageTensor} on a CHW tensor (channel planes). */
+export function transformChw<T extends ModelTensor>(tensor: T, size: number, transform: DihedralTransform, channels = 3): T {
+  return transformImageTensor(tensor, size, transform, 'NCHW', channels);
+}
+
 /** The tensor under each of `transforms` (by default all eight of {@link dihedralTransforms}), in that order. */
-export function dihedralVariants(tensor: Float32Array, size: number, transforms: readonly DihedralTransform[] = dihedralTransforms, channels = 3): Float32Array[] {
-  return transforms.map((t) => (t === 'identity' ? tensor : transformChw(tensor, size, t, channels)));
+export function dihedralVariants<T extends ModelTensor>(tensor: T, size: number, transforms: readonly DihedralTransform[] = dihedralTransforms, layout: ModelInputLayout = 'NCHW'): T[] {
+  return transforms.map((t) => (t === 'identity' ? tensor : transformImageTensor(tensor, size, t, layout)));
 }

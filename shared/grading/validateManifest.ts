@@ -9,7 +9,8 @@ import type { ModelManifest, OperatingPoint } from './ModelManifest.js';
  */
 export function validateManifest(value: unknown): ModelManifest {
   const root = objectAt(value, 'model.json');
-  if (root.schemaVersion !== 1) fail('schemaVersion', 'the number 1', root.schemaVersion);
+  const schemaVersion = root.schemaVersion;
+  if (schemaVersion !== 1 && schemaVersion !== 2) fail('schemaVersion', 'the number 1 or 2', schemaVersion);
   const name = identifierAt(root.name, 'name');
   const version = identifierAt(root.version, 'version');
   const sha256 = root.sha256;
@@ -29,12 +30,20 @@ export function validateManifest(value: unknown): ModelManifest {
 
   const inputIn = objectAt(root.input, 'input');
   const inputName = nonEmptyString(inputIn.name, 'input.name');
+  // Version 1 is the FP32 NCHW contract with host normalisation; version 2 adds UINT8 and NHWC.
+  const layout = oneOf(inputIn.layout, 'input.layout', schemaVersion === 1 ? (['NCHW'] as const) : (['NCHW', 'NHWC'] as const));
+  const datatype = oneOf(inputIn.datatype, 'input.datatype', schemaVersion === 1 ? (['FP32'] as const) : (['FP32', 'UINT8'] as const));
   const inputShape = shapeAt(inputIn.shape, 'input.shape', 4);
-  if (inputShape[1] !== 3 || inputShape[2] !== size || inputShape[3] !== size) {
-    fail('input.shape', `[batch, 3, ${size}, ${size}] (preprocessing.size is ${size})`, JSON.stringify(inputShape));
+  const wantedTail = layout === 'NCHW' ? [3, size, size] : [size, size, 3];
+  if (inputShape.slice(1).some((d, i) => d !== wantedTail[i])) {
+    fail('input.shape', `[batch, ${wantedTail.join(', ')}] (${layout}, preprocessing.size is ${size})`, JSON.stringify(inputShape));
   }
-  const layout = oneOf(inputIn.layout, 'input.layout', ['NCHW'] as const);
-  const datatype = oneOf(inputIn.datatype, 'input.datatype', ['FP32'] as const);
+  const wantedNormalisation = datatype === 'UINT8' ? 'in-graph' : 'host';
+  const normalisationIn = preprocessingIn.normalisation;
+  if (schemaVersion === 1 ? normalisationIn !== undefined && normalisationIn !== 'host' : normalisationIn !== wantedNormalisation) {
+    fail('preprocessing.normalisation', `'${wantedNormalisation}' (input.datatype is ${datatype}${schemaVersion === 1 ? ', or nothing in schemaVersion 1' : ''})`, normalisationIn);
+  }
+  const normalisation = wantedNormalisation;
 
   const outputIn = objectAt(root.output, 'output');
   const outputName = nonEmptyString(outputIn.name, 'output.name');
@@ -80,13 +89,13 @@ export function validateManifest(value: unknown): ModelManifest {
   const intendedUse = nonEmptyString(root.intendedUse, 'intendedUse');
 
   const manifest: ModelManifest = {
-    schemaVersion: 1,
+    schemaVersion,
     name,
     version,
     sha256,
     ...(typeof root.description === 'string' ? { description: root.description } : {}),
     input: { name: inputName, shape: inputShape, layout, datatype },
-    preprocessing: { imageKind, size, resizeKernel, channelOrder, mean, std },
+    preprocessing: { imageKind, size, resizeKernel, channelOrder, normalisation, mean, std },
     output: { name: outputName, kind, shape: outputShape },
     labels: [...gradeLabels],
     calibration: { method, temperature },

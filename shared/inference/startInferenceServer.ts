@@ -9,6 +9,7 @@ import { invalidArgument } from '../errors.js';
 import { defaultModelDir } from '../grading/defaultModelDir.js';
 import { loadModel } from '../grading/loadModel.js';
 import { createInferenceServer } from './createInferenceServer.js';
+import { isDatatype, tensorDatatypes } from './datatypes.js';
 import { downloadModelFromBlob } from './downloadModelFromBlob.js';
 import { InferenceDataPlane } from './InferenceDataPlane.js';
 import { InferenceMetrics } from './InferenceMetrics.js';
@@ -134,8 +135,10 @@ export async function startInferenceServer(options: StartInferenceServerOptions)
     const runtime = new OrtModelRuntime(model, { name: options.modelName ?? 'drgrade' });
     // Warm-up: the first run allocates buffers and, on CUDA, initialises kernels; readiness waits for it.
     const input = runtime.inputs[0]!;
-    const warm = new Float32Array(input.shape.slice(1).reduce((n, d) => n * d, 1));
-    await runtime.run({ [input.name]: { datatype: 'FP32', shape: [1, ...input.shape.slice(1)], data: warm } });
+    // The model's own datatype (FP32, or UINT8 for model contract v2); the manifest allows nothing else.
+    const datatype = isDatatype(input.datatype) ? input.datatype : 'FP32';
+    const warm = new tensorDatatypes[datatype].array(input.shape.slice(1).reduce((n, d) => n * d, 1));
+    await runtime.run({ [input.name]: { datatype, shape: [1, ...input.shape.slice(1)], data: warm } });
     dataPlane.attach(runtime);
     log?.({
       level: 'info',

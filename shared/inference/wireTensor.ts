@@ -61,6 +61,8 @@ export function tensorFromWire(entry: WireTensorEntry, binary: Uint8Array, offse
       fail(`data[${i}]`, datatype === 'FP32' || datatype === 'FP64' ? 'a finite number' : 'an integer', v);
     }
     (data as unknown as (number | bigint)[])[i] = big ? BigInt(v as number) : (v as number);
+    // A typed array wraps out-of-range integers (300 becomes 44 in a Uint8Array); refuse them instead.
+    if (!big && datatype !== 'FP32' && datatype !== 'FP64' && data[i] !== v) fail(`data[${i}]`, `an integer in the range of ${datatype}`, v);
   }
   return { tensor: { datatype, shape: dims, data }, nextOffset: offset };
 }

@@ -82,7 +82,7 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
   try {
     options.signal?.throwIfAborted();
     const input = await prepareModelInput(analysis, grader.manifest.preprocessing);
-    const tensor = imageToTensor(input, grader.manifest.preprocessing);
+    const tensor = imageToTensor(input, grader.manifest);
     const signal = options.signal ? { signal: options.signal } : {};
     probabilities = options.tta ? await gradeWithTestTimeAugmentation(grader, tensor, signal) : (await grader.grade([tensor], signal))[0] ?? [];
   } catch (error) {

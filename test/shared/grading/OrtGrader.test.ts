@@ -44,7 +44,7 @@ describe('OrtGrader', () => {
 
   it('rejects an input of the wrong length', async () => {
     await expect(grader.grade([new Float32Array(10)])).rejects.toSatisfy(
-      (e) => isDrgradeError(e, 'INVALID_ARGUMENT') && /^Expected a Float32Array of 3 x 32 x 32 = 3072 values for inputs\[0\] but received "10 values"$/.test(e.message),
+      (e) => isDrgradeError(e, 'INVALID_ARGUMENT') && /^Expected a Float32Array \(FP32\) of 3 x 32 x 32 = 3072 values for inputs\[0\] but received "a Float32Array of 10 values"$/.test(e.message),
     );
   });
 

@@ -37,7 +37,9 @@ async function readFixture(): Promise<{ meta: FixtureMeta; tensor: Float32Array 
   return { meta, tensor };
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+const fp32Nchw = { datatype: 'FP32', layout: 'NCHW' } as const;
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
   return max;
@@ -53,7 +55,7 @@ describe('preprocessing parity with the training loader', () => {
     expect([3, image.height, image.width]).toEqual([channels, height, width]);
     expect(expected.length).toBe(channels * height * width);
 
-    const actual = imageToTensor(image, { size: width, mean: meta.mean, std: meta.std });
+    const actual = imageToTensor(image, { input: fp32Nchw, preprocessing: { size: width, mean: meta.mean, std: meta.std } });
 
     expect(actual.length).toBe(expected.length);
     expect(maxAbsDiff(actual, expected)).toBeLessThanOrEqual(1e-6);
@@ -69,9 +71,9 @@ describe('preprocessing parity with the training loader', () => {
       bgr[i + 1] = image.data[i + 1]!;
       bgr[i + 2] = image.data[i]!;
     }
-    const swapped = imageToTensor({ ...image, data: bgr }, { size, mean: meta.mean, std: meta.std });
+    const swapped = imageToTensor({ ...image, data: bgr }, { input: fp32Nchw, preprocessing: { size, mean: meta.mean, std: meta.std } });
     expect(maxAbsDiff(swapped, expected)).toBeGreaterThan(0.1);
-    const otherStd = imageToTensor(image, { size, mean: meta.mean, std: [meta.std[0], meta.std[1], meta.std[2] * 1.001] });
+    const otherStd = imageToTensor(image, { input: fp32Nchw, preprocessing: { size, mean: meta.mean, std: [meta.std[0], meta.std[1], meta.std[2] * 1.001] } });
     expect(maxAbsDiff(otherStd, expected)).toBeGreaterThan(1e-6);
   });
 });
