@@ -14,6 +14,8 @@ describe('the shipped default model (models/default)', () => {
     const m = grader.manifest;
     expect(m.labels).toEqual(gradeLabels);
     expect(m.input.shape.slice(1)).toEqual([3, m.preprocessing.size, m.preprocessing.size]);
+    // Model contract v2: the resized RGB bytes go in, the normalisation is in the graph.
+    expect(m).toMatchObject({ schemaVersion: 2, input: { datatype: 'UINT8', layout: 'NCHW' }, preprocessing: { normalisation: 'in-graph' } });
     expect(m.calibration.method).toBe('temperature');
     expect(m.operatingPoints.referable.map((p) => p.name)).toEqual(expect.arrayContaining(['high_sensitivity', 'high_specificity']));
     expect(m.operatingPoints.referable.some((p) => p.name === m.operatingPoints.default)).toBe(true);
