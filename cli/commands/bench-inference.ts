@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -29,6 +30,11 @@ Measures, on CPU:
   transportFloorMs     median round trip of a bare node:http server in another process that reads a body of the
                        request's size and answers 2 bytes (no model, no protocol): what any HTTP server here costs
   transportFloorMsEmpty   the same with an empty body
+  overheadBeyondTransport (serverMsBatch1 - rawSessionMsBatch1 - transportFloorMs) / rawSessionMsBatch1: what the
+                       server adds beyond the bare transport (target <= 0.10)
+  healthP99MsUnderLoad p99 latency of GET /v2/health/ready, polled one after another during both throughput runs
+                       (target <= 50 ms: session.run runs on a worker thread, off the server's event loop)
+  payloadBytesBatch1   bytes of one batch-1 infer request body as the client sends it
 Model: --model, else models/default when it exists, else the tiny test fixture (the output says which).
   --samples   latency samples (default 100)     --requests  requests per throughput run (default 400)
   --spinning  let idle ONNX Runtime threads spin-wait (ONNX Runtime's default, off in drgrade), here and in the servers`;
@@ -67,7 +73,8 @@ export async function run(args: string[]): Promise<number> {
   // 1. session.run alone, in this process.
   const spinning = values.spinning ?? false;
   const serverFlags = spinning ? ['--spinning'] : [];
-  const model = await loadModel(modelDir, { executionProvider: 'cpu', intraOpSpinning: spinning });
+  // On this thread (no worker): the bare session.run that everything the server adds is measured against.
+  const model = await loadModel(modelDir, { executionProvider: 'cpu', intraOpSpinning: spinning, sessionWorkers: 0 });
   const { manifest } = model;
   const size = manifest.preprocessing.size;
   const inputLength = 3 * size * size;
@@ -88,6 +95,7 @@ export async function run(args: string[]): Promise<number> {
   let rawSessionMsBatch1: number;
   let serverMsBatch1: number;
   let batched: number;
+  const healthMs: number[] = [];
   try {
     const client = clientFor(batchedServer.url);
     for (let i = 0; i < 5; i++) {
@@ -105,7 +113,9 @@ export async function run(args: string[]): Promise<number> {
     await model.session.release();
     say(`session.run batch 1: ${rawSessionMsBatch1.toFixed(3)} ms; batch 8: ${rawSessionMsPerImageBatch8.toFixed(3)} ms per image`);
     say(`server batch 1: ${serverMsBatch1.toFixed(3)} ms`);
+    const health = pollHealth(batchedServer.url);
     batched = await throughput(client, manifest, input, requests, concurrency);
+    healthMs.push(...(await health.stop()));
     client.close();
   } finally {
     await batchedServer.stop();
@@ -114,7 +124,9 @@ export async function run(args: string[]): Promise<number> {
   let unbatched: number;
   try {
     const client = clientFor(unbatchedServer.url);
+    const health = pollHealth(unbatchedServer.url);
     unbatched = await throughput(client, manifest, input, requests, concurrency);
+    healthMs.push(...(await health.stop()));
     client.close();
   } finally {
     await unbatchedServer.stop();
@@ -126,6 +138,10 @@ export async function run(args: string[]): Promise<number> {
   const wireBytes = tensorBytesPerImage + 512;
   const floor = await transportFloor([wireBytes, 0], samples);
   say(`bare HTTP round trip: ${floor[0]!.toFixed(3)} ms with ${wireBytes} bytes, ${floor[1]!.toFixed(3)} ms empty`);
+
+  const payloadBytesBatch1 = await requestBodyBytes(manifest, input);
+  const healthP99MsUnderLoad = quantile(healthMs, 0.99);
+  say(`health/ready under load: p99 ${healthP99MsUnderLoad.toFixed(3)} ms over ${healthMs.length} probes; batch-1 request body ${payloadBytesBatch1} bytes`);
 
   const round = (v: number, digits: number): number => Number(v.toFixed(digits));
   const report = {
@@ -142,7 +158,11 @@ export async function run(args: string[]): Promise<number> {
     transportFloorMs: round(floor[0]!, 3),
     transportFloorMsEmpty: round(floor[1]!, 3),
     transportFloorOverhead: round(floor[0]! / rawSessionMsBatch1, 4),
-    targets: { overheadMax: 0.05, batchGainMin: 1.3 },
+    overheadBeyondTransport: round((serverMsBatch1 - rawSessionMsBatch1 - floor[0]!) / rawSessionMsBatch1, 4),
+    healthP99MsUnderLoad: round(healthP99MsUnderLoad, 3),
+    healthProbesUnderLoad: healthMs.length,
+    payloadBytesBatch1,
+    targets: { overheadMax: 0.05, batchGainMin: 1.3, overheadBeyondTransportMax: 0.1, healthP99MsUnderLoadMax: 50 },
     machine: { cpus: cpus().length, node: process.version },
   };
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -150,6 +170,7 @@ export async function run(args: string[]): Promise<number> {
     say(`overhead: ${(report.overhead * 100).toFixed(1)} % (target <= 5 %)`);
     say(`throughput at concurrency ${concurrency}: unbatched ${report.throughput.unbatched} req/s, batched ${report.throughput.batched} req/s`);
     say(`batchGain: ${report.batchGain} (target >= 1.3)`);
+    say(`overheadBeyondTransport: ${(report.overheadBeyondTransport * 100).toFixed(1)} % (target <= 10 %); health p99 under load ${report.healthP99MsUnderLoad} ms (target <= 50)`);
   }
   return 0;
 }
@@ -184,6 +205,77 @@ async function transportFloor(sizes: number[], samples: number): Promise<number[
   } finally {
     child.kill();
   }
+}
+
+/**
+ * Polls `GET /v2/health/ready` one probe after another on its own connection until stopped; `stop` resolves with
+ * each probe's round trip in ms. Like a load balancer's probe, it runs while the server is busy with inference.
+ */
+function pollHealth(baseUrl: string): { stop: () => Promise<number[]> } {
+  const url = new URL('/v2/health/ready', baseUrl);
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  const out: number[] = [];
+  let stopped = false;
+  const once = (): Promise<void> =>
+    new Promise((done, fail) => {
+      const started = performance.now();
+      const req = httpRequest(url, { agent }, (res) => {
+        res.resume();
+        res.once('end', () => {
+          if (res.statusCode !== 200) fail(new DrgradeError('INTERNAL', `Expected 200 for GET /v2/health/ready but received ${res.statusCode}`));
+          else {
+            out.push(performance.now() - started);
+            done();
+          }
+        });
+      });
+      req.once('error', fail);
+      req.end();
+    });
+  const loop = (async () => {
+    while (!stopped) {
+      await once();
+      // A short pause between probes, so that polling does not become a load of its own.
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      agent.destroy();
+      return out;
+    },
+  };
+}
+
+/** Bytes of the body the client sends for one batch-1 infer request, captured by a loopback server that answers 503. */
+async function requestBodyBytes(manifest: ModelManifest, input: ModelTensor): Promise<number> {
+  let bytes = 0;
+  const capture = createServer((req, res) => {
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    req.on('end', () => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'capture only' }));
+    });
+  });
+  await new Promise<void>((r) => capture.listen(0, '127.0.0.1', r));
+  try {
+    const client = clientFor(`http://127.0.0.1:${(capture.address() as AddressInfo).port}`);
+    await infer(client, manifest, input, 1).catch(() => undefined);
+    client.close();
+  } finally {
+    await new Promise((r) => capture.close(r));
+  }
+  return bytes;
+}
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
 }
 
 function clientFor(url: string): OipClient {
