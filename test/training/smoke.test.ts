@@ -66,7 +66,9 @@ describe('training recipe smoke test', () => {
       try {
         const m = model.manifest;
         expect(m.labels).toEqual([...gradeLabels]);
-        expect(m.input).toEqual({ name: 'input', shape: [-1, 3, 32, 32], layout: 'NCHW', datatype: 'FP32' });
+        // The recipe exports model contract v2: UINT8 bytes in, the normalisation in the graph.
+        expect(m.input).toEqual({ name: 'input', shape: [-1, 3, 32, 32], layout: 'NCHW', datatype: 'UINT8' });
+        expect(m.preprocessing.normalisation).toBe('in-graph');
         expect(m.output).toEqual({ name: 'logits', kind: 'logits', shape: [-1, 5] });
         expect(m.preprocessing.imageKind).toBe('annotated');
         expect(m.preprocessing.resizeKernel).toBe('lanczos3');
@@ -79,11 +81,11 @@ describe('training recipe smoke test', () => {
           inputShape: number[];
           logitsShape: number[];
         };
-        const input = readF32(await readFile(join(runDir, 'onnx_check', 'input.f32')));
+        const input = new Uint8Array(await readFile(join(runDir, 'onnx_check', 'input.u8')));
         const expected = readF32(await readFile(join(runDir, 'onnx_check', 'logits.f32')));
         // Batch of two through the dynamic batch axis.
         expect(check.inputShape[0]).toBe(2);
-        const outputs = await model.session.run({ [m.input.name]: new Tensor('float32', input, check.inputShape) });
+        const outputs = await model.session.run({ [m.input.name]: new Tensor('uint8', input, check.inputShape) });
         const logits = outputs[m.output.name]!;
         expect(logits.dims).toEqual(check.logitsShape);
         const actual = logits.data as Float32Array;

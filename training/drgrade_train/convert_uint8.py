@@ -90,6 +90,16 @@ def wrap_uint8(model: Any, mean: Sequence[float], std: Sequence[float], layout: 
     return out
 
 
+def convert_onnx_file(path: str, mean: Sequence[float], std: Sequence[float], layout: str = "NCHW") -> None:
+    """Replaces the FP32 ONNX file `path` by its UINT8 wrapper (what the training recipe's export ships)."""
+    import onnx
+
+    converted = wrap_uint8(onnx.load(path), mean, std, layout)
+    tmp = path + ".tmp"
+    onnx.save(converted, tmp)
+    os.replace(tmp, path)
+
+
 def uint8_manifest(manifest: dict[str, Any], sha256: str, layout: str = "NCHW") -> dict[str, Any]:
     """The manifest of the converted model (model contract v2), from the FP32 model's."""
     if manifest.get("input", {}).get("datatype") != "FP32":

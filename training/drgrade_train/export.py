@@ -125,11 +125,18 @@ def verify_onnx(path: str, size: int, inputs: np.ndarray, torch_logits: np.ndarr
     return report
 
 
-def write_check_fixture(folder: str, inputs: np.ndarray, logits: np.ndarray) -> None:
+def write_check_fixture(folder: str, inputs: np.ndarray, logits: np.ndarray, images_uint8: np.ndarray | None = None) -> None:
     """Saves a few exported-model inputs and PyTorch's logits for them (little-endian float32), so that a runtime
-    can confirm it computes what PyTorch computed (test/training/smoke.test.ts does, with onnxruntime-node)."""
+    can confirm it computes what PyTorch computed (test/training/smoke.test.ts does, with onnxruntime-node).
+    `images_uint8` are the same images as bytes (input.u8), what a UINT8 model (model contract v2) is fed."""
     os.makedirs(folder, exist_ok=True)
     inputs.astype("<f4").tofile(os.path.join(folder, "input.f32"))
     logits.astype("<f4").tofile(os.path.join(folder, "logits.f32"))
+    meta: dict[str, Any] = {"inputShape": list(inputs.shape), "logitsShape": list(logits.shape)}
+    if images_uint8 is not None:
+        if images_uint8.dtype != np.uint8 or list(images_uint8.shape) != list(inputs.shape):
+            raise ValueError(f"Expected uint8 images of shape {list(inputs.shape)} but received {images_uint8.dtype} {list(images_uint8.shape)}")
+        images_uint8.tofile(os.path.join(folder, "input.u8"))
+        meta["uint8Input"] = "input.u8"
     with open(os.path.join(folder, "check.json"), "w", encoding="utf-8") as fh:
-        json.dump({"inputShape": list(inputs.shape), "logitsShape": list(logits.shape)}, fh, indent=2)
+        json.dump(meta, fh, indent=2)

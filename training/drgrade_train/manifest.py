@@ -51,25 +51,30 @@ def build_manifest(
     default_point: str,
     training: dict[str, Any],
     validation: dict[str, Any],
+    datatype: str = "UINT8",
 ) -> dict[str, Any]:
-    """The manifest as a plain dict, keys in ModelManifest.ts order."""
+    """The manifest as a plain dict, keys in ModelManifest.ts order. `datatype` UINT8 (what the recipe exports) is
+    model contract v2 with the normalisation in the graph; FP32 is version 1, normalised on the host."""
+    if datatype not in ("UINT8", "FP32"):
+        raise ValueError(f"Expected UINT8 or FP32 for datatype but received {datatype}")
     if default_point not in {p.name for p in points}:
         raise ValueError(f"Expected the default operating point among {[p.name for p in points]} but received {default_point}")
     for key in ("data", "license", "attribution"):
         if not training.get(key):
             raise ValueError(f"Expected training.{key} in the manifest but received nothing")
     manifest = {
-        "schemaVersion": 1,
+        "schemaVersion": 2 if datatype == "UINT8" else 1,
         "name": name,
         "version": version,
         "sha256": sha256,
         "description": description,
-        "input": {"name": INPUT_NAME, "shape": [-1, 3, size, size], "layout": "NCHW", "datatype": "FP32"},
+        "input": {"name": INPUT_NAME, "shape": [-1, 3, size, size], "layout": "NCHW", "datatype": datatype},
         "preprocessing": {
             "imageKind": image_kind,
             "size": size,
             "resizeKernel": RESIZE_KERNEL,
             "channelOrder": "RGB",
+            **({"normalisation": "in-graph"} if datatype == "UINT8" else {}),
             "mean": [float(v) for v in mean],
             "std": [float(v) for v in std],
         },
@@ -115,8 +120,11 @@ def write_model_card(path: str, manifest: dict[str, Any]) -> None:
         f"- Architecture: {t.get('architecture')} ({t.get('architectureDescription', '')}), "
         f"{t.get('parameters', 'n/a')} parameters, initialisation: {t.get('initialisation', 'from scratch')}.",
         f"- Input: {p['imageKind']} fundus image from `drgrade prepare`, {p['size']}x{p['size']} RGB, "
-        f"value = (pixel / 255 - mean) / std with mean {p['mean']} and std {p['std']}, NCHW float32 "
-        f"(`{manifest['input']['name']}`).",
+        + (f"UINT8 {manifest['input']['layout']} bytes (`{manifest['input']['name']}`, model contract v2); the graph computes "
+           f"(pixel / 255 - mean) / std with mean {p['mean']} and std {p['std']} before the network."
+           if manifest["input"]["datatype"] == "UINT8" else
+           f"value = (pixel / 255 - mean) / std with mean {p['mean']} and std {p['std']}, NCHW float32 "
+           f"(`{manifest['input']['name']}`)."),
         f"- Output: five ICDR logits (`{manifest['output']['name']}`) in the order {', '.join(manifest['labels'])}; "
         f"probabilities = softmax(logits / {manifest['calibration']['temperature']:.4f}) (temperature scaling).",
         "- Referable DR (moderate NPDR or worse) when P(grade 2) + P(grade 3) + P(grade 4) >= the operating point's "

@@ -56,6 +56,7 @@ from .data import (
     to_unit,
     write_split,
 )
+from .convert_uint8 import convert_onnx_file
 from .export import FlipAveraged, export_onnx, sha256_file, verify_onnx, write_check_fixture
 from .manifest import build_manifest, write_json, write_model_card
 from .metrics import (
@@ -563,7 +564,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with torch.no_grad():
         check_out = served(torch.from_numpy(check_in)).numpy()
     onnx_report = verify_onnx(onnx_path, size, check_in, check_out)
-    write_check_fixture(os.path.join(args.out, "onnx_check"), check_in, check_out)
+    # Model contract v2: the shipped graph takes the model-ready image's bytes and normalises them itself (the same
+    # float32 steps as standardize), so that serving sends 1 byte per value instead of 4.
+    convert_onnx_file(onnx_path, mean, std)
+    onnx_report["uint8"] = "input UINT8 NCHW, Cast, Div(255), Sub(mean), Div(std) in the graph before the exported one"
+    write_check_fixture(os.path.join(args.out, "onnx_check"), check_in, check_out, val.images[:check_n].numpy())
     sha = sha256_file(onnx_path)
     validation["onnxCheck"] = onnx_report
 

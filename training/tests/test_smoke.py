@@ -201,6 +201,7 @@ class TrainSmokeTest(unittest.TestCase):
             self.assertEqual(list(m.keys()), list(MANIFEST_KEYS))
             self.assertEqual(m["labels"], list(LABELS))
             self.assertEqual(m["input"]["shape"], [-1, 3, SIZE, SIZE])
+            self.assertEqual((m["schemaVersion"], m["input"]["datatype"], m["preprocessing"]["normalisation"]), (2, "UINT8", "in-graph"))
             self.assertEqual(m["preprocessing"]["imageKind"], "annotated")
             self.assertEqual(m["preprocessing"]["resizeKernel"], "lanczos3")
             self.assertEqual(m["training"]["epochs"], 2)
@@ -213,7 +214,7 @@ class TrainSmokeTest(unittest.TestCase):
             self.assertEqual(m["validation"]["onnxCheck"]["checker"], "passed")
             for f in ("MODEL_CARD.md", "model.onnx"):
                 self.assertTrue(os.path.isfile(os.path.join(run_dir, "model", f)), f)
-            for f in ("input.f32", "logits.f32", "check.json"):
+            for f in ("input.f32", "input.u8", "logits.f32", "check.json"):
                 self.assertTrue(os.path.isfile(os.path.join(run_dir, "onnx_check", f)), f)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -81,6 +81,44 @@ describe('validateManifest', () => {
     expect(invalidField(variant((m) => delete m.training.attribution))).toMatch(/for training\.attribution/);
   });
 
+  it('reads a version-1 manifest as FP32 NCHW with host normalisation', () => {
+    expect(validateManifest(fixture).preprocessing.normalisation).toBe('host');
+    expect(validateManifest(variant((m) => (m.preprocessing.normalisation = 'host'))).schemaVersion).toBe(1);
+  });
+
+  it('keeps version 1 to FP32 NCHW with host normalisation', () => {
+    expect(invalidField(variant((m) => (m.input.datatype = 'UINT8')))).toBe("Expected one of 'FP32' for input.datatype but received UINT8");
+    expect(invalidField(variant((m) => (m.input.layout = 'NHWC')))).toBe("Expected one of 'NCHW' for input.layout but received NHWC");
+    expect(invalidField(variant((m) => (m.preprocessing.normalisation = 'in-graph')))).toBe(
+      "Expected 'host' (input.datatype is FP32, or nothing in schemaVersion 1) for preprocessing.normalisation but received in-graph",
+    );
+  });
+
+  const v2 = (change: (m: Record<string, any>) => void = () => undefined): Record<string, unknown> =>
+    variant((m) => {
+      m.schemaVersion = 2;
+      m.input.datatype = 'UINT8';
+      m.preprocessing.normalisation = 'in-graph';
+      change(m);
+    });
+
+  it('accepts version 2: UINT8 normalised in the graph, NCHW or NHWC, and FP32 normalised on the host', () => {
+    expect(validateManifest(v2()).input).toEqual({ name: 'input', shape: [-1, 3, 32, 32], layout: 'NCHW', datatype: 'UINT8' });
+    const nhwc = validateManifest(v2((m) => ((m.input.layout = 'NHWC'), (m.input.shape = [-1, 32, 32, 3]))));
+    expect([nhwc.schemaVersion, nhwc.input.layout, nhwc.preprocessing.normalisation]).toEqual([2, 'NHWC', 'in-graph']);
+    expect(validateManifest(v2((m) => ((m.input.datatype = 'FP32'), (m.preprocessing.normalisation = 'host')))).input.datatype).toBe('FP32');
+  });
+
+  it('ties the normalisation to the datatype and the shape to the layout in version 2', () => {
+    expect(invalidField(v2((m) => delete m.preprocessing.normalisation))).toBe(
+      "Expected 'in-graph' (input.datatype is UINT8) for preprocessing.normalisation but received nothing (the field is missing)",
+    );
+    expect(invalidField(v2((m) => (m.input.datatype = 'FP32')))).toBe("Expected 'host' (input.datatype is FP32) for preprocessing.normalisation but received in-graph");
+    expect(invalidField(v2((m) => (m.input.layout = 'NHWC')))).toBe('Expected [batch, 32, 32, 3] (NHWC, preprocessing.size is 32) for input.shape but received [-1,3,32,32]');
+    expect(invalidField(v2((m) => (m.input.datatype = 'INT8')))).toBe("Expected one of 'FP32', 'UINT8' for input.datatype but received INT8");
+    expect(invalidField(variant((m) => (m.schemaVersion = 3)))).toBe('Expected the number 1 or 2 for schemaVersion but received 3');
+  });
+
   it('rejects something that is not an object', () => {
     expect(invalidField([])).toBe('Expected an object for model.json but received an array of length 0');
   });

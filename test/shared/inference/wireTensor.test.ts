@@ -40,6 +40,10 @@ describe('tensorToWire / tensorFromWire', () => {
       { name: 'x', shape: [2], datatype: 'FP32', data: [1] },
       { name: 'x', shape: [2], datatype: 'BYTES', data: ['a', 'b'] },
       { name: 'x', shape: [1], datatype: 'INT32', data: [1.5] },
+      // A typed array would wrap these (256 to 0, -1 to 255): JSON integers must fit the datatype.
+      { name: 'x', shape: [1], datatype: 'UINT8', data: [256] },
+      { name: 'x', shape: [1], datatype: 'UINT8', data: [-1] },
+      { name: 'x', shape: [1], datatype: 'INT8', data: [128] },
       { name: 'x', shape: [2], datatype: 'FP32', parameters: { binary_data_size: 8 } },
     ];
     for (const entry of attempts) {
