@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { DrgradeError, errorCatalog, type ErrorCode } from '../errors.js';
 import { ortSessionWorkerMain } from './ortSessionWorkerMain.js';
@@ -10,6 +10,19 @@ export interface OrtWorkerSessionOptions {
   readonly workers?: number;
   /** ONNX Runtime session options, given to every worker as they are (plain data only). */
   readonly sessionOptions: InferenceSession.SessionOptions;
+  /**
+   * JavaScript heap limits of each worker (ONNX Runtime's own memory is outside them); a worker that exceeds them
+   * dies, its run fails with `INFERENCE_UNAVAILABLE`, and a new worker takes its place.
+   * @default Node's defaults
+   */
+  readonly resourceLimits?: ResourceLimits;
+}
+
+/** What every worker of one pool starts from. */
+interface WorkerStart {
+  readonly bytes: Uint8Array;
+  readonly sessionOptions: InferenceSession.SessionOptions;
+  readonly resourceLimits: ResourceLimits | undefined;
 }
 
 interface WireTensor {
@@ -64,20 +77,18 @@ export class OrtWorkerSession implements InferenceSession {
   readonly outputNames: readonly string[];
   readonly inputMetadata: readonly InferenceSession.ValueMetadata[];
   readonly outputMetadata: readonly InferenceSession.ValueMetadata[];
-  readonly #bytes: Uint8Array;
-  readonly #sessionOptions: InferenceSession.SessionOptions;
+  readonly #start: WorkerStart;
   readonly #slots: Slot[];
   readonly #queue: PendingRun[] = [];
   #nextId = 0;
   #released = false;
 
-  private constructor(first: Slot, ready: Extract<FromWorker, { kind: 'ready' }>, bytes: Uint8Array, sessionOptions: InferenceSession.SessionOptions) {
+  private constructor(first: Slot, ready: Extract<FromWorker, { kind: 'ready' }>, start: WorkerStart) {
     this.inputNames = ready.inputNames;
     this.outputNames = ready.outputNames;
     this.inputMetadata = ready.inputMetadata;
     this.outputMetadata = ready.outputMetadata;
-    this.#bytes = bytes;
-    this.#sessionOptions = sessionOptions;
+    this.#start = start;
     this.#slots = [];
     this.#adopt(first);
   }
@@ -88,10 +99,11 @@ export class OrtWorkerSession implements InferenceSession {
     if (!Number.isInteger(workers) || workers < 1) {
       throw new DrgradeError('INVALID_ARGUMENT', `Expected an integer >= 1 for workers but received ${String(workers)}`);
     }
-    const { slot, ready } = await startWorker(bytes, options.sessionOptions);
-    const session = new OrtWorkerSession(slot, ready, bytes, options.sessionOptions);
+    const start: WorkerStart = { bytes, sessionOptions: options.sessionOptions, resourceLimits: options.resourceLimits };
+    const { slot, ready } = await startWorker(start);
+    const session = new OrtWorkerSession(slot, ready, start);
     try {
-      const rest = await Promise.all(Array.from({ length: workers - 1 }, () => startWorker(bytes, options.sessionOptions)));
+      const rest = await Promise.all(Array.from({ length: workers - 1 }, () => startWorker(start)));
       for (const { slot: s } of rest) session.#adopt(s);
     } catch (error) {
       await session.release();
@@ -191,7 +203,7 @@ export class OrtWorkerSession implements InferenceSession {
   }
 
   #replace(): void {
-    startWorker(this.#bytes, this.#sessionOptions).then(
+    startWorker(this.#start).then(
       ({ slot }) => {
         if (this.#released) void stopWorker(slot);
         else {
@@ -228,8 +240,9 @@ export class OrtWorkerSession implements InferenceSession {
   }
 }
 
-async function startWorker(bytes: Uint8Array, sessionOptions: InferenceSession.SessionOptions): Promise<{ slot: Slot; ready: Extract<FromWorker, { kind: 'ready' }> }> {
-  const worker = new Worker(workerSource, { eval: true, workerData: { bytes, sessionOptions } });
+async function startWorker(start: WorkerStart): Promise<{ slot: Slot; ready: Extract<FromWorker, { kind: 'ready' }> }> {
+  const { bytes, sessionOptions, resourceLimits } = start;
+  const worker = new Worker(workerSource, { eval: true, workerData: { bytes, sessionOptions }, ...(resourceLimits ? { resourceLimits } : {}) });
   return new Promise((resolve, reject) => {
     const fail = (error: unknown): void => {
       cleanup();

@@ -98,3 +98,28 @@ describe('OrtWorkerSession', () => {
     await inThread.release();
   });
 });
+
+describe('OrtWorkerSession when a worker dies', () => {
+  it('fails the run with INFERENCE_UNAVAILABLE and serves the next run from a new worker', async () => {
+    const stringIdentity = onnxModelBytes({
+      nodes: [{ opType: 'Identity', inputs: ['s'], outputs: ['s_out'] }],
+      inputs: [{ name: 's', type: 'string', shape: ['N'] }],
+      outputs: [{ name: 's_out', type: 'string', shape: ['N'] }],
+    });
+    // A 16 MB JavaScript heap: a feed of 2 million distinct strings cannot even arrive in it.
+    const session = await OrtWorkerSession.create(stringIdentity, {
+      workers: 1,
+      sessionOptions: { executionProviders: ['cpu'], intraOpNumThreads: 1 },
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+    });
+    try {
+      const huge = Array.from({ length: 2_000_000 }, (_, i) => `row ${i} ${'x'.repeat(40)}`);
+      await expect(session.run({ s: new Tensor('string', huge, [huge.length]) })).rejects.toSatisfy((e) => isDrgradeError(e, 'INFERENCE_UNAVAILABLE'));
+      const out = await session.run({ s: new Tensor('string', ['a', 'b'], [2]) });
+      expect(Array.from(out.s_out!.data as string[])).toEqual(['a', 'b']);
+      expect(session.workerCount).toBe(1);
+    } finally {
+      await session.release();
+    }
+  });
+});

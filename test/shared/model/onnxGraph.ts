@@ -5,7 +5,7 @@
  */
 
 /** ONNX TensorProto.DataType numbers of the element types the tests use. */
-export const onnxElementType = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float64: 11 } as const;
+export const onnxElementType = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, string: 8, bool: 9, float64: 11 } as const;
 
 /** An element type the writer knows. */
 export type OnnxElementType = keyof typeof onnxElementType;
