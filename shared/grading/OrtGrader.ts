@@ -91,8 +91,8 @@ export class OrtGrader implements Grader {
   async #run(batch: ModelTensor, n: number): Promise<Float32Array[]> {
     const { input, output, preprocessing } = this.manifest;
     const dims = imageTensorShape(input.layout, preprocessing.size, n);
-    const tensor0 = batch instanceof Uint8Array ? new Tensor('uint8', batch, dims) : new Tensor('float32', batch, dims);
-    const feeds = { [input.name]: tensor0 };
+    const feed = batch instanceof Uint8Array ? new Tensor('uint8', batch, dims) : new Tensor('float32', batch, dims);
+    const feeds = { [input.name]: feed };
     const result = await this.#model.session.run(feeds, [output.name]);
     const tensor = result[output.name];
     const classes = output.shape[1]!;
