@@ -49,6 +49,8 @@ type FromWorker =
 interface PendingRun {
   readonly id: number;
   readonly message: { kind: 'run'; id: number; feeds: Record<string, WireTensor>; fetches?: string[]; options?: InferenceSession.RunOptions };
+  /** Buffers made for this run only, which move to the worker instead of being copied again. */
+  readonly transfer: ArrayBuffer[];
   readonly resolve: (outputs: InferenceSession.ReturnType) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -138,16 +140,17 @@ export class OrtWorkerSession implements InferenceSession {
       options = fetchesOrOptions as InferenceSession.RunOptions | undefined;
     }
     const wireFeeds: Record<string, WireTensor> = {};
+    const transfer: ArrayBuffer[] = [];
     for (const [name, value] of Object.entries(feeds)) {
       if (value.location !== 'cpu') {
         return Promise.reject(new DrgradeError('INVALID_ARGUMENT', `Expected a CPU tensor for feeds.${name} but received a tensor on '${value.location}'`));
       }
-      wireFeeds[name] = { type: value.type, dims: [...value.dims], data: value.data };
+      wireFeeds[name] = { type: value.type, dims: [...value.dims], data: copyOfView(value.data, transfer) };
     }
     const id = this.#nextId++;
     return new Promise<InferenceSession.ReturnType>((resolve, reject) => {
       const message = { kind: 'run' as const, id, feeds: wireFeeds, ...(fetches ? { fetches } : {}), ...(options ? { options } : {}) };
-      this.#queue.push({ id, message, resolve, reject });
+      this.#queue.push({ id, message, transfer, resolve, reject });
       this.#dispatch();
     });
   }
@@ -230,7 +233,7 @@ export class OrtWorkerSession implements InferenceSession {
       // A run in flight keeps the process alive; an idle worker does not.
       slot.worker.ref();
       try {
-        slot.worker.postMessage(run.message);
+        slot.worker.postMessage(run.message, run.transfer);
       } catch (error) {
         slot.running = undefined;
         slot.worker.unref();
@@ -291,6 +294,18 @@ async function stopWorker(slot: Slot): Promise<void> {
       });
     }
   });
+}
+
+/**
+ * The data to post for one feed, copied exactly once: a view over a whole buffer is left to the structured clone;
+ * a view over part of a larger buffer (a request body, Node's Buffer pool) is sliced to its own bytes, whose new
+ * buffer then moves (listed in `transfer`) rather than the whole underlying buffer being cloned.
+ */
+function copyOfView(data: Tensor.DataType, transfer: ArrayBuffer[]): Tensor.DataType {
+  if (!ArrayBuffer.isView(data) || (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength)) return data;
+  const copy = data.slice();
+  transfer.push(copy.buffer as ArrayBuffer);
+  return copy;
 }
 
 function fromWire(outputs: Record<string, WireTensor>): InferenceSession.ReturnType {

@@ -58,6 +58,14 @@ describe('OrtWorkerSession', () => {
     expect([f.length, u.length, i.length, f[0], u[2]]).toEqual([4, 6, 2, 1.5, 255]);
   });
 
+  it('sends a view over part of a larger buffer as its own values', async () => {
+    const backing = Float32Array.from({ length: 16 }, (_, k) => k);
+    const view = backing.subarray(6, 10);
+    const out = await session.run({ f: new Tensor('float32', view, [2, 2]), u: new Tensor('uint8', new Uint8Array(6), [2, 3]), i: new Tensor('int64', new BigInt64Array(2), [2]) });
+    expect(Array.from(out.f_out!.data as Float32Array)).toEqual([6, 7, 8, 9]);
+    expect([backing.length, view.length, backing[15]]).toEqual([16, 4, 15]);
+  });
+
   it('honours fetches given as names', async () => {
     const out = await session.run(
       { f: new Tensor('float32', new Float32Array(2), [1, 2]), u: new Tensor('uint8', new Uint8Array(3), [1, 3]), i: new Tensor('int64', new BigInt64Array(1), [1]) },
