@@ -157,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     r.add_argument("--workers", type=int, default=2, help="threads decoding PNGs at start")
     r.add_argument("--max-minutes", type=float, help="stop cleanly after this many minutes and still export")
+    r.add_argument("--select-epoch", default="best", choices=("best", "last"),
+                   help="weights exported: the epoch with the best validation referable AUC, or the last epoch (so that "
+                        "validation figures are not selected on the validation photographs; out-of-fold studies)")
     r.add_argument("--eval-batch-size", type=int, default=32)
 
     o = p.add_argument_group("model files")
@@ -514,7 +517,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     # -- finalise: best weights, calibration, operating points, export ---------------------------------------
     final = build_model(args.arch, args.dropout)
-    if os.path.isfile(best_path):
+    if args.select_epoch == "best" and os.path.isfile(best_path):
         final.load_state_dict(_torch_load(best_path)["state"])
     else:
         final.load_state_dict((ema.model if ema is not None else model).state_dict())
@@ -538,7 +541,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "images": int(len(vg)),
         "referablePositives": int(y_ref.sum()),
         "gradeCounts": grade_counts(vg.tolist()),
-        "selectedEpoch": best["epoch"],
+        "selectedEpoch": best["epoch"] if args.select_epoch == "best" else epochs_run,
         "referableAuc": auc,
         "referableAucCi95": list(ci) if ci else None,
         "atDefaultOperatingPoint": {"name": default.name, "threshold": default.threshold, **at},
@@ -625,9 +628,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     write_model_card(os.path.join(model_dir, "MODEL_CARD.md"), manifest)
     with open(os.path.join(args.out, "val_predictions.csv"), "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["stem", "grade", *[f"p_{l}" for l in LABELS], "referable_probability"])
-        for stem, g, p, r in zip(val.stems, vg, probs, ref_p):
-            w.writerow([stem, int(g), *[f"{v:.6f}" for v in p], f"{r:.6f}"])
+        # p_* are calibrated on these photographs (temperature); logit_* are the network's own outputs.
+        w.writerow(["stem", "grade", *[f"p_{l}" for l in LABELS], "referable_probability", *[f"logit_{l}" for l in LABELS]])
+        for stem, g, p, r, z in zip(val.stems, vg, probs, ref_p, val_logits):
+            w.writerow([stem, int(g), *[f"{v:.6f}" for v in p], f"{r:.6f}", *[f"{v:.6g}" for v in z]])
     log(f"validation: referable AUC {auc if auc is None else round(auc, 4)}"
         f"{'' if not ci else f' (95% CI {ci[0]:.3f}-{ci[1]:.3f})'}, at '{default.name}' "
         f"sens {_r(at['sensitivity'])}, spec {_r(at['specificity'])}, acc {_r(at['accuracy'])}; T={temperature:.3f}")
