@@ -9,7 +9,8 @@ export interface DynamicBatcherOptions<T, R> {
    * A batch starts as soon as it is full, or when its oldest request has waited this long and the runner is free;
    * requests that queued while the previous batch ran are already old enough and start at once. With 0, a batch is
    * whatever queued while the runner was busy: no request waits for company, and under load batches still form
-   * (ONNX Runtime in Node runs on the event loop's thread, so requests pile up during each run).
+   * (the session runs on a worker thread, shared/model/OrtWorkerSession.ts, so the event loop keeps reading requests
+   * while a batch runs and they pile up for the next one).
    * @default 0
    */
   readonly maxQueueDelayMs?: number;
