@@ -8,7 +8,9 @@ import { pickDiscCandidates } from './pickDiscCandidates.js';
 import { refineDiscCentre } from './refineDiscCentre.js';
 import { relativeLuminance } from './relativeLuminance.js';
 import { weighDiscCandidates } from './weighDiscCandidates.js';
-import { idridFoveaPrior, searchFoveaOnSide, type FoveaHit, type FoveaPrior, type FoveaSearchGeometry } from './searchFovea.js';
+import type { DiscPositionPrior } from './LandmarkPriors.js';
+import { shippedLandmarkPriors } from './shippedLandmarkPriors.js';
+import { foveaPriorWeight, searchFoveaOnSide, type FoveaHit, type FoveaPrior, type FoveaSearchGeometry } from './searchFovea.js';
 
 export { downsampleJs } from './downsampleForLandmarks.js';
 export type { FoveaPrior } from './searchFovea.js';
@@ -31,8 +33,9 @@ export interface FindLandmarksOptions {
   discToFovRatio?: number;
   /**
    * Weight of the disc-position prior of macula-centred photographs (the usual DR screening field, and IDRiD's):
-   * on the 413 IDRiD training photographs the disc centre lies 0.60 ± 0.11 FOV radii left or right of the FOV
-   * centre and −0.02 ± 0.105 radii above or below it. Each disc candidate loses `weight` × min(8, ½ z_x² + ½ z_y²).
+   * on the 413 IDRiD training photographs the disc centre lies about 0.60 ± 0.11 FOV radii left or right of the FOV
+   * centre and −0.02 ± 0.105 radii above or below it (`discPosition`). Each disc candidate loses `weight` × min(8, ½ z_x²
+   * + ½ z_y²).
    * On those photographs the right disc was among the four candidates in 411 of 413; the prior raised the right
    * choice from 396 to 406 (weights 0.5 to 1 all gave 406-407). 0 turns it off (e.g. disc-centred photographs).
    * The prior yields to strong evidence: its weight falls linearly to 0 as the best candidate's evidence leads the
@@ -40,7 +43,15 @@ export interface FindLandmarksOptions {
    * @default 0.5
    */
   discPositionPriorWeight?: number;
-  /** The fovea's position relative to the disc (tuning; defaults measured on IDRiD training labels). */
+  /**
+   * Where the disc lies in a macula-centred photograph, in FOV radii from the FOV centre.
+   * @default the shipped prior, fitted on IDRiD's expert disc centres (models/landmarks/priors.json)
+   */
+  discPosition?: DiscPositionPrior;
+  /**
+   * The fovea's position relative to the disc and the prior's weight.
+   * @default the shipped prior, fitted on IDRiD's expert positions (models/landmarks/priors.json), weight 1
+   */
   foveaPrior?: Partial<FoveaPrior>;
   /**
    * Brightness (relative to the local background, 1 = background) at which the fovea map clips: exudates around
@@ -131,7 +142,8 @@ function locateAtScale(search: LandmarkSearch, discToFovRatio: number, priorWeig
   if (candidates.length === 0) return null;
 
   const foveaEvidence = foveaEvidenceMap(relative, grid.red.data, grid.mask, discEvidence.contrastZ, blur, discR, options.foveaBrightClip ?? 0.95);
-  const foveaPrior: FoveaPrior = { ...idridFoveaPrior, ...options.foveaPrior };
+  const foveaPrior: FoveaPrior = { ...shippedLandmarkPriors().fovea, weight: foveaPriorWeight, ...options.foveaPrior };
+  const discPosition = options.discPosition ?? shippedLandmarkPriors().discPosition;
   const foveaGeometry: FoveaSearchGeometry = { width: w, height: h, mask: grid.mask, discDiameterPx: discD, fovDiameterPx: fovD };
   const fovR = options.fovDiameterPx / 2;
   const offsetOf = (x: number, y: number) => ({ x: ((x + 0.5) * factor - image.width / 2) / fovR, y: ((y + 0.5) * factor - image.height / 2) / fovR });
@@ -149,7 +161,7 @@ function locateAtScale(search: LandmarkSearch, discToFovRatio: number, priorWeig
     const offset = offsetOf(c.x, c.y);
     return { evidence: c.score, foveaScore: foveaOf(c.x, c.y)?.score ?? null, offsetX: offset.x, offsetY: offset.y };
   });
-  const disc = candidates[weighDiscCandidates(weighed, priorWeight)]!;
+  const disc = candidates[weighDiscCandidates(weighed, priorWeight, discPosition)]!;
   const second = candidates.filter((c) => c !== disc).reduce((mx, c) => Math.max(mx, c.score), -Infinity);
   const discConfidence = clamp01((disc.score - (second === -Infinity ? 0 : second)) / 2 + 0.5);
   const refined = refineDiscCentre(image, mask, (disc.x + 0.5) * factor, (disc.y + 0.5) * factor, discR * factor);

@@ -1,19 +1,16 @@
-/** The fovea's position relative to the disc: distance in disc diameters and slope (dy / |dx|, image y down), with spreads. */
-export interface FoveaPrior {
-  readonly distance: number;
-  readonly distanceSd: number;
-  readonly slope: number;
-  readonly slopeSd: number;
+import type { FoveaPositionPrior } from './LandmarkPriors.js';
+
+/**
+ * The fovea's position relative to the disc (distance in disc diameters and slope dy / |dx|, image y down, with
+ * spreads; the shipped values are fitted, `models/landmarks/priors.json`) and the prior's weight.
+ */
+export interface FoveaPrior extends FoveaPositionPrior {
   /** Weight of ½ z_d² + ½ z_s² in the fovea score. */
   readonly weight: number;
 }
 
-/**
- * The fovea prior measured on the 413 IDRiD training labels (from the detected disc, where it was right): 2.52 ± 0.17
- * disc diameters from the disc centre, slope 0.13 ± 0.08 (slightly below the disc's height). Re-fit from expert
- * positions with `drgrade eval-landmarks --fit-priors` (fitLandmarkPriors.ts).
- */
-export const idridFoveaPrior: FoveaPrior = { distance: 2.52, distanceSd: 0.17, slope: 0.13, slopeSd: 0.08, weight: 1 };
+/** The fovea prior's weight in the fovea score (a tuning, not fitted). */
+export const foveaPriorWeight = 1;
 
 /** The coarse grid the fovea is searched on. */
 export interface FoveaSearchGeometry {

@@ -1,4 +1,5 @@
-import { discPositionCost } from './discPositionPrior.js';
+import { discPositionCost, type DiscPositionPrior } from './discPositionPrior.js';
+import { shippedLandmarkPriors } from './shippedLandmarkPriors.js';
 
 /** One disc candidate as the weighing sees it. */
 export interface WeighedDiscCandidate {
@@ -26,15 +27,15 @@ export const priorSilentAtLead = 5;
  * Picks the disc among candidates (returns its index; −1 for none): evidence − ½ fovea score (5 without a fovea)
  * − `priorWeight` × yield × the macula-centred position cost, where yield falls linearly from 1 to 0 as the first
  * candidate's evidence leads the second's by {@link priorYieldsFromLead} to {@link priorSilentAtLead}. The first
- * candidate wins ties.
+ * candidate wins ties. `discPosition` @default the shipped prior (shippedLandmarkPriors).
  */
-export function weighDiscCandidates(candidates: readonly WeighedDiscCandidate[], priorWeight: number): number {
+export function weighDiscCandidates(candidates: readonly WeighedDiscCandidate[], priorWeight: number, discPosition: DiscPositionPrior = shippedLandmarkPriors().discPosition): number {
   if (candidates.length === 0) return -1;
   const lead = candidates.length > 1 ? candidates[0]!.evidence - candidates[1]!.evidence : Infinity;
   const yieldFactor = Math.min(1, Math.max(0, (priorSilentAtLead - lead) / (priorSilentAtLead - priorYieldsFromLead)));
   let chosen = -1, chosenTotal = -Infinity;
   candidates.forEach((c, i) => {
-    const total = c.evidence - (c.foveaScore === null ? 5 : 0.5 * c.foveaScore) - priorWeight * yieldFactor * discPositionCost(c.offsetX, c.offsetY);
+    const total = c.evidence - (c.foveaScore === null ? 5 : 0.5 * c.foveaScore) - priorWeight * yieldFactor * discPositionCost(c.offsetX, c.offsetY, discPosition);
     if (chosen < 0 || total > chosenTotal) { chosen = i; chosenTotal = total; }
   });
   return chosen;

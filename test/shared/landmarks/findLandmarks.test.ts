@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MaskImage, RgbImage } from '../../../shared/image/RgbImage.js';
 import { findLandmarks } from '../../../shared/landmarks/findLandmarks.js';
+import { shippedLandmarkPriors } from '../../../shared/landmarks/shippedLandmarkPriors.js';
 
 const size = 256, fovRadius = 120;
 
@@ -53,5 +54,15 @@ describe('findLandmarks on drawn retinas', () => {
   it('finds nothing in an empty mask', () => {
     const { image } = drawnRetina({ x: 200, y: 126 }, { x: 108, y: 138 });
     expect(findLandmarks(image, { width: size, height: size, data: new Uint8Array(size * size) }, { fovDiameterPx: 240 })).toEqual({ disc: null, fovea: null });
+  });
+
+  it('defaults to the shipped priors file, and its priors are what it uses', () => {
+    const { image, mask } = drawnRetina({ x: 200, y: 126 }, { x: 108, y: 138 });
+    const shipped = shippedLandmarkPriors();
+    const byDefault = findLandmarks(image, mask, { fovDiameterPx: 2 * fovRadius });
+    expect(findLandmarks(image, mask, { fovDiameterPx: 2 * fovRadius, discPosition: shipped.discPosition, foveaPrior: shipped.fovea })).toEqual(byDefault);
+    // A fovea prior that puts it 1.8 disc diameters from the disc moves the fovea: the prior is read, not ignored.
+    const nearer = findLandmarks(image, mask, { fovDiameterPx: 2 * fovRadius, foveaPrior: { distance: 1.8, distanceSd: 0.05, weight: 20 } });
+    expect(nearer.fovea).not.toEqual(byDefault.fovea);
   });
 });

@@ -16,4 +16,18 @@ describe('fitLandmarkPriors', () => {
     expect(fitted.foveaDistanceDiscDiameters).toEqual({ mean: 2, sd: 1 });
     expect(fitted.foveaSlope).toEqual({ mean: 0.1, sd: 0.1 });
   });
+  it('measures the fovea from the found disc where it lies within the disc radius, else from the expert disc', () => {
+    const fov = { cx: 500, cy: 400, radius: 100 };
+    // Expert disc at (550, 400), fovea 60.8 px left (2 disc diameters of 30.4 px).
+    const sample = { disc: { x: 550, y: 400 }, fovea: { x: 489.2, y: 400 }, fov };
+    // Found 10 px right of the expert disc, within a 15 px radius: the fovea is 70.8 px from it.
+    const near = fitLandmarkPriors([{ ...sample, detected: { disc: { x: 560, y: 400 }, discRadiusPx: 15 } }]);
+    expect(near.foveaDistanceDiscDiameters.mean).toBeCloseTo(70.8 / 30.4, 4);
+    // Found 20 px away, or not at all: the expert disc.
+    for (const disc of [{ x: 570, y: 400 }, null]) {
+      expect(fitLandmarkPriors([{ ...sample, detected: { disc, discRadiusPx: 15 } }]).foveaDistanceDiscDiameters.mean).toBe(2);
+    }
+    // The disc position prior always comes from the expert disc.
+    expect(near.discRadialOffset.mean).toBe(0.5);
+  });
 });
