@@ -86,6 +86,25 @@ def summarize(grades: np.ndarray, probs: np.ndarray, folds: np.ndarray, target: 
     }
 
 
+def paired_auc_difference(referable: np.ndarray, score_a: np.ndarray, score_b: np.ndarray, rounds: int = 2000,
+                          seed: int = 0) -> dict:
+    """AUC(a) − AUC(b) on the same photographs with a paired, stratified percentile bootstrap 95 % interval (the
+    same resampled photographs score both)."""
+    y = np.asarray(referable, bool)
+    a, b = np.asarray(score_a, np.float64), np.asarray(score_b, np.float64)
+    pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
+    if len(pos) == 0 or len(neg) == 0:
+        raise InputExperimentError("Expected referable and non-referable photographs to compare AUCs on but received one kind only")
+    rng = np.random.default_rng(seed)
+    labels = np.concatenate([np.ones(len(pos), bool), np.zeros(len(neg), bool)])
+    diffs = np.empty(rounds)
+    for r in range(rounds):
+        idx = np.concatenate([rng.choice(pos, len(pos)), rng.choice(neg, len(neg))])
+        diffs[r] = roc_auc(labels, a[idx]) - roc_auc(labels, b[idx])  # type: ignore[operator]
+    lo, hi = np.quantile(diffs, [0.025, 0.975])
+    return {"difference": float(roc_auc(y, a) - roc_auc(y, b)), "ci95": [float(lo), float(hi)]}  # type: ignore[operator]
+
+
 def read_run_logits(path: str) -> dict[str, np.ndarray]:
     """stem → uncalibrated logits from a run's val_predictions.csv (logit_* columns, train.py)."""
     out: dict[str, np.ndarray] = {}
@@ -185,8 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     with ThreadPoolExecutor(max_workers=max(1, args.parallel)) as pool:
         files = dict(zip(jobs, pool.map(lambda j: train_fold(table, j[0], j[1], args.prepared, args.labels, args.runs, train_args), jobs)))
     results = {}
+    scores: dict[str, np.ndarray] = {}
     for k in kinds:
         probs = collect(table, {f: files[(k, f)] for f in folds})
+        scores[k] = referable_probability(probs)
         if args.oof_dir:
             os.makedirs(args.oof_dir, exist_ok=True)
             write_oof_csv(os.path.join(args.oof_dir, f"{k}-oof.csv"), table, probs)
@@ -194,8 +215,13 @@ def main(argv: list[str] | None = None) -> int:
         r = results[k]
         print(f"{k}: referable AUC {r['referableAuc']:.3f} ({r['referableAucCi95'][0]:.3f}–{r['referableAucCi95'][1]:.3f}), "
               f"sens/spec {r['operatingPoint']['sensitivity']:.3f}/{r['operatingPoint']['specificity']:.3f}, kappa {r['quadraticKappa']:.3f}", file=sys.stderr)
+    referable = table.grades >= REFERABLE_FROM
+    differences = {f"{a}-{b}": paired_auc_difference(referable, scores[a], scores[b])
+                   for i, a in enumerate(kinds) for b in kinds[i + 1:]}
+    for name, d in differences.items():
+        print(f"referable AUC {name}: {d['difference']:+.3f} ({d['ci95'][0]:+.3f} to {d['ci95'][1]:+.3f})", file=sys.stderr)
     with open(args.out, "w", encoding="utf-8") as fh:
-        json.dump({"trainArgs": train_args, "folds": len(folds), "selection": "last epoch, uncalibrated logits; operating point per fold from the other folds' out-of-fold scores",
+        json.dump({"pairedAucDifferences": differences, "trainArgs": train_args, "folds": len(folds), "selection": "last epoch, uncalibrated logits; operating point per fold from the other folds' out-of-fold scores",
                    "kinds": results}, fh, indent=2)
         fh.write("\n")
     return 0

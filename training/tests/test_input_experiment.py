@@ -22,6 +22,7 @@ from drgrade_train.input_experiment import (  # noqa: E402
     InputExperimentError,
     collect,
     cross_fold_thresholds,
+    paired_auc_difference,
     sensitivity_threshold,
     summarize,
 )
@@ -72,6 +73,24 @@ class Summary(unittest.TestCase):
         self.assertEqual(r["operatingPoint"]["thresholdsByFold"], [0.2, 0.8])
         self.assertEqual(r["operatingPoint"]["sensitivity"], 0.5)  # fold 0 both found, fold 1 none
         self.assertEqual(r["operatingPoint"]["specificity"], 0.5)
+
+
+class PairedDifference(unittest.TestCase):
+    def test_difference_and_an_interval_around_it(self) -> None:
+        rng = np.random.default_rng(3)
+        y = np.arange(200) % 2 == 0
+        good = y + rng.normal(0, 0.5, 200)
+        weak = y + rng.normal(0, 2.0, 200)
+        d = paired_auc_difference(y, good, weak, rounds=300)
+        self.assertGreater(d["difference"], 0.1)
+        self.assertLess(d["ci95"][0], d["difference"])
+        self.assertGreater(d["ci95"][1], d["difference"])
+        self.assertGreater(d["ci95"][0], 0.0)
+
+    def test_same_scores_give_exactly_zero(self) -> None:
+        y = np.array([1, 0, 1, 0, 1], bool)
+        s = np.array([0.9, 0.2, 0.4, 0.5, 0.7])
+        self.assertEqual(paired_auc_difference(y, s, s, rounds=50), {"difference": 0.0, "ci95": [0.0, 0.0]})
 
 
 class Collect(unittest.TestCase):
