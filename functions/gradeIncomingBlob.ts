@@ -15,12 +15,13 @@ export interface GradeIncomingBlobDeps {
   /** @default `gradeBytesFor(settings)` (the process's shared grader) */
   readonly grade?: GradeBytes;
   /** Passed to `gradeBlob` (attempt limit, lock timing). */
-  readonly options?: Pick<GradeBlobOptions, 'maxAttempts' | 'lock'>;
+  readonly options?: Pick<GradeBlobOptions, 'maxAttempts' | 'lock' | 'counter'>;
 }
 
 /**
- * Builds the blob trigger's handler: resolves the blob name from the trigger metadata and runs `gradeBlob`
- * (which reads the blob itself, so bytes, ETag and hash belong to one version). Returns the outcome; throws only
+ * Builds the blob trigger's handler: resolves the blob name from the trigger metadata and runs `gradeBlob` with the
+ * host's payload, which it grades without reading the blob again when the payload's MD5 is the stored `Content-MD5`
+ * of the version it locked (else it downloads that version itself, so bytes, ETag and hash belong to one version). Returns the outcome; throws only
  * transient errors, which make the platform retry the delivery.
  */
 export function createGradeIncomingBlob(settings: Settings, deps: GradeIncomingBlobDeps = {}): StorageBlobHandler {

@@ -14,7 +14,7 @@ export const summary =
  * stalls, answers 500 or garbage on part of the requests, and one before storage (Azurite on disk) that answers
  * 500/503, stalls, resets and drops answers, breaks source-lock leases just before commits, and stops and restarts
  * Azurite once mid-run. Prints uploaded, results, lost, duplicates, halfWritten, storageFaults (by kind),
- * imagesPerMinute, p95LatencyMs, peakRssMb (and more). Exit 0 when nothing was lost, duplicated or half-written, 3
+ * imagesPerMinute, p95LatencyMs, peakRssMb, bytesReadPerPhotograph, decodesPerPhotograph (and more). Exit 0 when nothing was lost, duplicated or half-written, 3
  * otherwise.
  */
 export async function run(args: string[]): Promise<number> {
@@ -50,9 +50,9 @@ export async function run(args: string[]): Promise<number> {
   });
   if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   else {
-    const { uploaded, results, lost, duplicates, halfWritten, deadLettered, replayed, imagesPerMinute, p50LatencyMs, p95LatencyMs, peakRssMb, storageFaults } = figures;
+    const { uploaded, results, lost, duplicates, halfWritten, deadLettered, replayed, imagesPerMinute, p50LatencyMs, p95LatencyMs, peakRssMb, storageFaults, bytesReadPerPhotograph, downloadsPerPhotograph, decodesPerPhotograph, photographBytes } = figures;
     const faults = storageFaults ? `; storage faults ${Object.entries(storageFaults).map(([kind, n]) => `${kind} ${n}`).join(', ')}` : '';
-    process.stdout.write(`uploaded ${uploaded}, results ${results}, lost ${lost}, duplicates ${duplicates}, half-written ${halfWritten}, dead-lettered ${deadLettered} (replayed ${replayed}); ${imagesPerMinute} images/min, latency p50 ${p50LatencyMs} ms, p95 ${p95LatencyMs} ms; peak RSS ${peakRssMb} MB${faults}\n`);
+    process.stdout.write(`uploaded ${uploaded}, results ${results}, lost ${lost}, duplicates ${duplicates}, half-written ${halfWritten}, dead-lettered ${deadLettered} (replayed ${replayed}); ${imagesPerMinute} images/min, latency p50 ${p50LatencyMs} ms, p95 ${p95LatencyMs} ms; peak RSS ${peakRssMb} MB; per photograph ${bytesReadPerPhotograph} bytes read (${downloadsPerPhotograph} downloads of ${photographBytes} bytes), ${decodesPerPhotograph} decodes${faults}\n`);
   }
   return figures.lost === 0 && figures.duplicates === 0 && figures.halfWritten === 0 ? 0 : 3;
 }

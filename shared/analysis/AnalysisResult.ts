@@ -114,5 +114,7 @@ export interface AnalysisResult {
     readonly original: RgbImage;
     readonly enhanced: RgbImage | null;
     readonly annotated: RgbImage | null;
+    /** The source photograph (whole, oriented) at most `previewMaxSide` pixels wide; absent or `null` unless asked for and decoded. */
+    readonly preview?: RgbImage | null;
   };
 }

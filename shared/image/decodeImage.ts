@@ -1,6 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { DrgradeError } from '../errors.js';
 import type { RgbImage } from './RgbImage.js';
+import type { DecodeCounter } from './DecodeCounter.js';
 import { dicomDecodable } from './dicomDecodable.js';
 import { detectFormat, type SupportedFormat } from './detectFormat.js';
 
@@ -38,6 +39,8 @@ export interface DecodeOptions extends DecodeLimits {
   size?: { width: number; height: number };
   /** sharp resize kernel. @default 'lanczos3' */
   kernel?: 'nearest' | 'linear' | 'cubic' | 'mitchell' | 'lanczos2' | 'lanczos3';
+  /** Counts this decode (`decodes += 1`). */
+  counter?: Pick<DecodeCounter, 'decodes'>;
 }
 
 const defaults = { maxImageBytes: 32 * 1024 * 1024, maxPixels: 40_000_000 } as const;
@@ -81,6 +84,7 @@ export async function inspectImage(bytes: Uint8Array, limits: DecodeLimits = {})
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Promise<{ image: RgbImage; info: ImageInfo }> {
   const info = await inspectImage(bytes, options);
+  if (options.counter) options.counter.decodes += 1;
   const maxPixels = options.maxPixels ?? defaults.maxPixels;
   const source = sharpSource(bytes, info.format);
   try {

@@ -1,5 +1,6 @@
 import type { AnalysisResult } from '../analysis/AnalysisResult.js';
 import type { GradeResult } from '../grading/GradeResult.js';
+import type { DecodeCounter } from '../image/DecodeCounter.js';
 
 /** Options of a {@link GradeBytes} call. */
 export interface GradeBytesOptions {
@@ -7,6 +8,10 @@ export interface GradeBytesOptions {
   signal?: AbortSignal;
   /** Referable operating point by name. @default the model's default */
   operatingPoint?: string;
+  /** Return the source photograph resampled to at most this many pixels in `analysis.images.preview` (the report's picture). @default none */
+  previewMaxSide?: number;
+  /** Counts the decodes of `bytes`. */
+  counter?: Pick<DecodeCounter, 'decodes'>;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { AnalysisResult } from '../analysis/AnalysisResult.js';
 import { isDrgradeError } from '../errors.js';
 import type { GradeResult } from '../grading/GradeResult.js';
 import { buildDiagnosticReportBundle } from '../fhir/buildDiagnosticReportBundle.js';
+import type { DecodeCounter } from '../image/DecodeCounter.js';
 import { decodeImage, type DecodeLimits } from '../image/decodeImage.js';
 import { encodeJpeg, encodePng } from '../image/encodeImage.js';
 import { renderReport } from '../report/renderReport.js';
@@ -15,7 +16,12 @@ export interface BuildResultSetOptions {
   limits?: DecodeLimits;
   /** Lesion search radius drawn in the report. @default 2 */
   maculaDiscDiameters?: number | null;
+  /** Counts a decode of `bytes` (made only when the analysis has no `images.preview`). */
+  counter?: Pick<DecodeCounter, 'decodes'>;
 }
+
+/** Largest side of the report's picture; callers ask the analysis for a preview of this size to skip a decode here. */
+export const reportPictureMaxSide = 1400;
 
 /**
  * Turns a result and its analysis into the files of a result set: the JSON, the annotated and enhanced images
@@ -30,9 +36,14 @@ export async function buildResultSet(result: GradeResult, analysis: AnalysisResu
   ]);
   let image: { bytes: Uint8Array; mimeType: 'image/jpeg' } | null = null;
   let imageSize = { width: 1, height: 1 };
-  if (result.status !== 'rejected' && options.bytes) {
+  const preview = analysis?.images.preview ?? null;
+  if (result.status !== 'rejected' && preview) {
+    // The analysis resampled it from its own full decode: the bytes are not decoded a third time.
+    image = { bytes: await encodeJpeg(preview, { quality: 85 }), mimeType: 'image/jpeg' };
+    imageSize = { width: preview.width, height: preview.height };
+  } else if (result.status !== 'rejected' && options.bytes) {
     try {
-      const { image: small } = await decodeImage(options.bytes, { ...options.limits, maxSide: 1400 });
+      const { image: small } = await decodeImage(options.bytes, { ...options.limits, ...(options.counter ? { counter: options.counter } : {}), maxSide: reportPictureMaxSide });
       image = { bytes: await encodeJpeg(small, { quality: 85 }), mimeType: 'image/jpeg' };
       imageSize = { width: small.width, height: small.height };
     } catch (error) {

@@ -13,7 +13,8 @@ import { ensureContainers } from '../storage/ensureContainers.js';
 import { hashIdentifier } from '../storage/hashIdentifier.js';
 import { ResultStore } from '../storage/ResultStore.js';
 import { storageStatusOf, toStorageError } from '../storage/toStorageError.js';
-import { buildResultSet } from './buildResultSet.js';
+import type { DecodeCounter } from '../image/DecodeCounter.js';
+import { buildResultSet, reportPictureMaxSide } from './buildResultSet.js';
 import type { GradeBytes } from './GradeBytes.js';
 import { writeExamIfComplete } from '../exams/writeExamIfComplete.js';
 import { silentLogger, type ServiceLogger } from './ServiceLogger.js';
@@ -36,12 +37,19 @@ export interface GradeBlobOptions {
   retryContext?: { readonly retryCount: number; readonly maxRetryCount: number };
   /** Recorded in dead letters to correlate with platform logs. */
   invocationId?: string;
-  /** The trigger's payload; used only for names that cannot be addressed, to hash their content. */
+  /**
+   * The trigger's payload (the host already read it). Graded instead of a second download when its MD5 equals the
+   * `Content-MD5` of the version whose ETag is read under the lock, so the bytes graded are that version's; otherwise
+   * (no MD5 stored, or the blob changed since the host read it) the version is downloaded with `If-Match`. For names
+   * that cannot be addressed, it is hashed.
+   */
   payload?: Uint8Array;
   /** Lock timing (tests and the bench shorten the wait). */
   lock?: Omit<AcquireBlobLockOptions, 'signal'>;
   /** Abandons the work (host shutdown). */
   signal?: AbortSignal;
+  /** Counts downloads, bytes read and decodes of the photograph (the bench, tests). */
+  counter?: DecodeCounter;
 }
 
 /** What happened to one delivery. */
@@ -152,14 +160,16 @@ async function processLocked(name: string, deps: GradeBlobDeps, options: GradeBl
       return commit(name, result, null, null, { deps, results, staleResultEtag: existing?.resultEtag ?? null, source: { etag: facts.etag, sha256: '' }, lock, nameHash });
     }
 
-    let bytes: Buffer;
-    try {
-      bytes = (await downloadBlob(source, { conditions: { ifMatch: facts.etag }, ...(options.signal ? { signal: options.signal } : {}) })).bytes;
-    } catch (error) {
-      const status = storageStatusOf(error);
-      // Overwritten (412) or deleted (404) between the two calls: start over with whatever is there now.
-      if ((status === 412 || status === 404) && round < 3) continue;
-      throw toStorageError(error, 'downloading the source');
+    let bytes: Uint8Array | null = options.payload && payloadIsVersion(options.payload, properties.contentMD5) ? options.payload : null;
+    if (bytes === null) {
+      try {
+        bytes = (await downloadBlob(source, { conditions: { ifMatch: facts.etag }, ...(options.signal ? { signal: options.signal } : {}), ...(options.counter ? { counter: options.counter } : {}) })).bytes;
+      } catch (error) {
+        const status = storageStatusOf(error);
+        // Overwritten (412) or deleted (404) between the two calls: start over with whatever is there now.
+        if ((status === 412 || status === 404) && round < 3) continue;
+        throw toStorageError(error, 'downloading the source');
+      }
     }
     facts.sha256 = sha256Hex(bytes);
 
@@ -168,7 +178,7 @@ async function processLocked(name: string, deps: GradeBlobDeps, options: GradeBl
       ...graded.result,
       provenance: { ...graded.result.provenance, source: provenanceSource({ sha256: facts.sha256 }) },
     };
-    const outcome = await commit(name, result, graded.analysis, bytes, { deps, results, staleResultEtag: existing?.resultEtag ?? null, source: { etag: facts.etag, sha256: facts.sha256 }, lock, nameHash });
+    const outcome = await commit(name, result, graded.analysis, bytes, { deps, results, staleResultEtag: existing?.resultEtag ?? null, source: { etag: facts.etag, sha256: facts.sha256 }, lock, nameHash, counter: options.counter });
     const deadLetters = new DeadLetterStore(control);
     if (graded.systemError) {
       // A permanent fault of ours (model missing, a bug), not of the photograph: keep a replayable record too.
@@ -191,7 +201,7 @@ async function gradeOrReject(
   options: GradeBlobOptions,
 ): Promise<{ result: GradeResult; analysis: Awaited<ReturnType<GradeBytes>>['analysis']; systemError: DrgradeError | null }> {
   try {
-    const graded = await deps.grade(bytes, options.signal ? { signal: options.signal } : {});
+    const graded = await deps.grade(bytes, { previewMaxSide: reportPictureMaxSide, ...(options.signal ? { signal: options.signal } : {}), ...(options.counter ? { counter: options.counter } : {}) });
     return { ...graded, systemError: null };
   } catch (caught) {
     const error = toDrgradeError(caught);
@@ -210,6 +220,7 @@ interface CommitContext {
   readonly source: { readonly etag: string; readonly sha256: string };
   readonly lock: BlobLock;
   readonly nameHash: string;
+  readonly counter?: DecodeCounter | undefined;
 }
 
 async function commit(
@@ -224,6 +235,7 @@ async function commit(
     bytes,
     limits: { maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels },
     maculaDiscDiameters: settings.maculaDiscDiameters,
+    ...(ctx.counter ? { counter: ctx.counter } : {}),
   });
   if (ctx.staleResultEtag !== null) await ctx.results.retract(name, ctx.staleResultEtag);
   const written = await ctx.results.write(name, set, ctx.source, () => ctx.lock.confirm());
@@ -286,6 +298,12 @@ function deadLetter(name: string, deps: GradeBlobDeps, options: GradeBlobOptions
     error: { code: error.code, message: error.message, transient: error.transient },
     invocationId: options.invocationId ?? null,
   });
+}
+
+/** Whether `payload` is the content whose MD5 storage recorded for the version just read (its bytes, not a stale copy). */
+function payloadIsVersion(payload: Uint8Array, contentMd5: Uint8Array | undefined): boolean {
+  if (!contentMd5 || contentMd5.byteLength !== 16) return false;
+  return createHash('md5').update(payload).digest().equals(Buffer.from(contentMd5.buffer, contentMd5.byteOffset, contentMd5.byteLength));
 }
 
 function sha256Hex(bytes: Uint8Array): string {

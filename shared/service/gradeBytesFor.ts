@@ -12,7 +12,11 @@ export function gradeBytesFor(settings: Settings): GradeBytes {
     const grader = await sharedGrader(settings);
     return gradePhotograph(bytes, {
       grader,
-      analysis: { maculaDiscDiameters: settings.maculaDiscDiameters },
+      analysis: {
+        maculaDiscDiameters: settings.maculaDiscDiameters,
+        ...(options.previewMaxSide !== undefined ? { previewMaxSide: options.previewMaxSide } : {}),
+        ...(options.counter ? { counter: options.counter } : {}),
+      },
       limits: { maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels },
       identifierSalt: settings.identifierSalt,
       ...(options.signal ? { signal: options.signal } : {}),

@@ -1,5 +1,6 @@
 import { readSettings, type Settings } from '../config/settings.js';
 import { isDrgradeError, toDrgradeError } from '../errors.js';
+import { createDecodeCounter } from '../image/DecodeCounter.js';
 import { encodeJpeg } from '../image/encodeImage.js';
 import { defaultServerSettings } from '../inference/serverSettings.js';
 import { startInferenceServer, type RunningInferenceServer } from '../inference/startInferenceServer.js';
@@ -61,6 +62,15 @@ export interface BlobBenchFigures {
   readonly p95LatencyMs: number;
   /** Peak resident memory of this (grading) process; Azurite and the inference server run in other processes or are excluded. */
   readonly peakRssMb: number;
+  /**
+   * Work on the photographs, over every delivery of the run (retries and duplicates included) divided by `uploaded`:
+   * bytes downloaded from storage, downloads and full decodes. The trigger's own payload is not used (see gradeBlob).
+   */
+  readonly bytesReadPerPhotograph: number;
+  readonly downloadsPerPhotograph: number;
+  readonly decodesPerPhotograph: number;
+  /** Mean size of an uploaded photograph, to compare `bytesReadPerPhotograph` with. */
+  readonly photographBytes: number;
   readonly wallMs: number;
   readonly deliveries: number;
   readonly retries: number;
@@ -132,8 +142,10 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
     // A small pool of distinct photographs; each source is its own blob (name), as partners upload them.
     const pool = await Promise.all(Array.from({ length: Math.min(options.count, 8) }, (_, i) => encodeJpeg(synthFundus({ seed: 1000 + i, width }).image)));
     const names = Array.from({ length: options.count }, (_, i) => `bench/site-${i % 10}/photo-${String(i).padStart(5, '0')}.jpg`);
+    let uploadedBytes = 0;
     await forEachConcurrently(names.entries(), 8, async ([i, name]) => {
       const bytes = pool[i % pool.length]!;
+      uploadedBytes += bytes.byteLength;
       await admin.getContainerClient(settings.incomingContainer).getBlockBlobClient(name).upload(bytes, bytes.byteLength, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
     });
 
@@ -165,7 +177,7 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
         else queuedMs += performance.now() - waitFrom;
         deliveries++;
         try {
-          return { outcome: await gradeBlob(name, deps, { maxAttempts, lock: { waitMs: 600_000 } }), latencyMs: latency() };
+          return { outcome: await gradeBlob(name, deps, { maxAttempts, lock: { waitMs: 600_000 }, counter: work }), latencyMs: latency() };
         } catch (error) {
           if (!isDrgradeError(error) || !error.transient) throw error;
           // The platform keeps redelivering for hours; the bench gives up after a few tries and a minute, which
@@ -179,6 +191,7 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
       }
     };
 
+    const work = createDecodeCounter();
     const t0 = performance.now();
     if (storageProxy) storageProxy.mode = 'random';
     let finished = 0;
@@ -248,6 +261,10 @@ export async function runBlobBench(options: BlobBenchOptions): Promise<BlobBench
       p50LatencyMs: Math.round(quantile(latencies, 0.5)),
       p95LatencyMs: Math.round(quantile(latencies, 0.95)),
       peakRssMb: Math.round(peakRss / (1024 * 1024)),
+      bytesReadPerPhotograph: Math.round(work.bytesRead / names.length),
+      downloadsPerPhotograph: round2(work.downloads / names.length),
+      decodesPerPhotograph: round2(work.decodes / names.length),
+      photographBytes: Math.round(uploadedBytes / names.length),
       wallMs: Math.round(wallMs),
       deliveries,
       retries,
@@ -299,6 +316,10 @@ function quantile(sorted: readonly number[], q: number): number {
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function sleep(ms: number): Promise<void> {

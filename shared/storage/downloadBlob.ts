@@ -1,4 +1,5 @@
 import type { BlobClient, BlobRequestConditions } from '@azure/storage-blob';
+import type { DecodeCounter } from '../image/DecodeCounter.js';
 
 /** A downloaded blob version: its bytes and the facts that identify that version. */
 export interface DownloadedBlob {
@@ -14,6 +15,8 @@ export interface DownloadBlobOptions {
   conditions?: BlobRequestConditions;
   /** Abandons the download. */
   signal?: AbortSignal;
+  /** Counts the download and its bytes. */
+  counter?: Pick<DecodeCounter, 'bytesRead' | 'downloads'>;
 }
 
 /**
@@ -30,8 +33,13 @@ export async function downloadBlob(blob: BlobClient, options: DownloadBlobOption
   if (stream) {
     for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   }
+  const bytes = Buffer.concat(chunks);
+  if (options.counter) {
+    options.counter.downloads += 1;
+    options.counter.bytesRead += bytes.byteLength;
+  }
   return {
-    bytes: Buffer.concat(chunks),
+    bytes,
     etag: response.etag ?? '',
     contentType: response.contentType,
     metadata: response.metadata ?? {},
