@@ -274,6 +274,9 @@ async function startWorker(start: WorkerStart): Promise<{ slot: Slot; ready: Ext
 /** Lets the worker finish its run, releases its session, then ends it. */
 async function stopWorker(slot: Slot): Promise<void> {
   const { worker } = slot;
+  // Awaiting the exit of an unref'd worker would leave the event loop empty: a CLI awaiting release() at top level
+  // would end with exit code 13 (unsettled top-level await) before the session is released.
+  worker.ref();
   worker.removeAllListeners('exit');
   worker.removeAllListeners('error');
   worker.on('error', () => undefined);
