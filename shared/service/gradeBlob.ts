@@ -273,6 +273,8 @@ async function onFailure(
       log.warn('drgrade.blob', { event: 'retry', attempts, ...fields });
       throw error;
     }
+    // Given up on: outputs of a write whose commit failed must not stay behind without their JSON.
+    await new ResultStore(deps.blobService.getContainerClient(deps.settings.resultsContainer)).removeUncommitted(name);
     await new DeadLetterStore(control).write(deadLetter(name, deps, options, facts, error, attempts, firstFailureAt));
     await new AttemptLedger(control).clear(name);
   } catch (bookkeeping) {

@@ -82,6 +82,25 @@ export class ResultStore {
   }
 
   /**
+   * Removes the images, report and FHIR bundle that a failed write left without a committed result JSON, so that a
+   * source given up on (dead-lettered) has a result set that is whole or absent, never half-written. Does nothing when
+   * the JSON is committed. Callers hold the source's lock, so no other delivery is between its images and its JSON.
+   * Returns how many outputs it removed.
+   */
+  async removeUncommitted(sourceName: string): Promise<number> {
+    const names = containerLayout.outputNames(sourceName);
+    try {
+      if (await this.container.getBlobClient(names.result).exists()) return 0;
+      const removed = await Promise.all(
+        [names.annotated, names.enhanced, names.report, names.fhir].map(async (name) => (await this.container.getBlobClient(name).deleteIfExists()).succeeded),
+      );
+      return removed.filter(Boolean).length;
+    } catch (error) {
+      throw toStorageError(error, 'removing an uncommitted result set');
+    }
+  }
+
+  /**
    * Writes a set and commits it. `beforeCommit` runs between the images and the JSON (the caller confirms its lock
    * there). Returns `'conflict'` when a result JSON appeared meanwhile (someone else committed first; theirs stands).
    */

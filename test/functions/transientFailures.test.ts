@@ -108,6 +108,21 @@ describe('blob trigger against a misbehaving GPU endpoint', () => {
     expect(await fingerprint(azurite.blobService, 'fundus-incoming', name)).toEqual(source);
   });
 
+  it('leaves no half-written result set behind when it gives up: outputs without their JSON are removed', async () => {
+    const { settings } = await endpoint('down');
+    const name = 'remote/half written.jpg';
+    await upload(azurite.blobService, 'fundus-incoming', name, photo);
+    // What an earlier delivery leaves when its images were written and its commit failed (storage fault, lost lease).
+    const { containerLayout } = await import('../../shared/storage/containerLayout.js');
+    const outputs = containerLayout.outputNames(name);
+    const results = azurite.blobService.getContainerClient('fundus-results');
+    await results.createIfNotExists();
+    for (const orphan of [outputs.annotated, outputs.enhanced, outputs.report]) await results.getBlockBlobClient(orphan).upload('orphan', 6);
+    expect(await deliver(settings, name, 1)).toMatchObject({ action: 'dead-lettered' });
+    expect(await readResult(azurite.blobService, 'fundus-results', name)).toBeNull();
+    for (const orphan of [outputs.annotated, outputs.enhanced, outputs.report, outputs.fhir]) expect(await results.getBlobClient(orphan).exists()).toBe(false);
+  });
+
   it('uses the runtime retry context when one is given: only the final retry dead-letters', async () => {
     const { settings } = await endpoint('error500');
     const name = 'remote/retry-context.jpg';

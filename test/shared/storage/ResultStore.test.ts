@@ -76,4 +76,19 @@ describe('ResultStore', () => {
     ).rejects.toThrow('lock lost');
     expect(await store.currentVersion('lost-lock.jpg')).toBeNull();
   });
+
+  it('removes outputs left without a committed JSON, and never touches a committed set', async () => {
+    const store = new ResultStore(container);
+    const names = containerLayout.outputNames('orphans/x.jpg');
+    await expect(store.write('orphans/x.jpg', set('v1'), { etag: '"e1"', sha256: 'h1' }, async () => {
+      throw new Error('lease lost before the commit');
+    })).rejects.toThrow('lease lost');
+    expect(await text(names.annotated)).toBe('annotated v1');
+    expect(await store.removeUncommitted('orphans/x.jpg')).toBe(3);
+    expect([await text(names.annotated), await text(names.enhanced), await text(names.report)]).toEqual([null, null, null]);
+
+    expect(await store.write('orphans/y.jpg', set('v2'), { etag: '"e2"', sha256: 'h2' })).toBe('written');
+    expect(await store.removeUncommitted('orphans/y.jpg')).toBe(0);
+    expect(await text(containerLayout.outputNames('orphans/y.jpg').annotated)).toBe('annotated v2');
+  });
 });
