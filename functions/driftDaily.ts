@@ -26,7 +26,7 @@ export interface DriftDailyDeps {
 export function createDriftDaily(settings: Settings, deps: DriftDailyDeps = {}) {
   return async (_timer: Timer, context: InvocationContext): Promise<void> => {
     if (!deps.blobService && !settings.storage) throw new DrgradeError('STORAGE_FAILED', 'Expected a FundusStorage connection for the drift run but none is configured');
-    const service = deps.blobService ?? sharedBlobServiceClient(settings.storage!);
+    const service = deps.blobService ?? sharedBlobServiceClient(settings.storage!, settings.storageTimeoutMs);
     const store = new DriftStore(service.getContainerClient(settings.resultsContainer));
     const drift = await store.runDaily(await (deps.reference ?? readDriftReference)(), { ...(deps.now ? { now: deps.now() } : {}) });
     for (const report of [drift.bySite, drift.byCamera]) {

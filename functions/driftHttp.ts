@@ -17,7 +17,7 @@ export function createDriftHttp(settings: Settings, deps: DriftHttpDeps = {}): H
   return async (_request, context): Promise<HttpResponseInit> => {
     try {
       if (!deps.blobService && !settings.storage) throw new DrgradeError('NOT_FOUND', 'Expected a drift report but no storage is configured');
-      const service = deps.blobService ?? sharedBlobServiceClient(settings.storage!);
+      const service = deps.blobService ?? sharedBlobServiceClient(settings.storage!, settings.storageTimeoutMs);
       const latest = await new DriftStore(service.getContainerClient(settings.resultsContainer)).latest();
       if (!latest) throw new DrgradeError('NOT_FOUND', 'Expected a drift report but none has been written yet (the daily run writes the first)');
       return { status: 200, headers: { 'cache-control': 'no-store' }, jsonBody: latest };

@@ -32,7 +32,7 @@ export function createGradeIncomingBlob(settings: Settings, deps: GradeIncomingB
       if (!settings.storage) {
         throw new DrgradeError('STORAGE_FAILED', `Expected a storage connection for ${storageConnectionName} (a connection string or ${storageConnectionName}__serviceUri) but received none`);
       }
-      blobService = sharedBlobServiceClient(settings.storage);
+      blobService = sharedBlobServiceClient(settings.storage, settings.storageTimeoutMs);
     }
     const name = blobNameOf(context, settings.incomingContainer);
     return gradeBlob(

@@ -24,7 +24,7 @@ export function createHealth(settings: Settings, deps: HealthDepsOverrides = {})
   return async (): Promise<HttpResponseInit> => {
     const report = await checkHealth(
       {
-        blobService: deps.blobService ?? (settings.storage ? sharedBlobServiceClient(settings.storage) : undefined),
+        blobService: deps.blobService ?? (settings.storage ? sharedBlobServiceClient(settings.storage, settings.storageTimeoutMs) : undefined),
         resultsContainer: settings.resultsContainer,
         inferenceMode: settings.inferenceUrl ? 'remote' : 'local',
         grader: deps.grader ?? (() => sharedGrader(settings)),

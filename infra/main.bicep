@@ -59,6 +59,8 @@ param inferenceMaxBodyBytes int = 67108864
 
 @description('Function app limits, mirrored into its DRGRADE_* settings (defaults match shared/config/settings.ts except the timeout, which allows a GPU cold start).')
 param inferenceTimeoutMs int = 60000
+@description('Longest one storage request may take (DRGRADE_STORAGE_TIMEOUT_MS), so a hung storage endpoint cannot hang a grade.')
+param storageTimeoutMs int = 30000
 param maxImageBytes int = 33554432
 param maxPixels int = 40000000
 param requestDeadlineMs int = 120000
@@ -379,6 +381,7 @@ module functionApp 'app/function-app.bicep' = {
     inferenceKeySecretUri: keyVault.outputs.secretUri
     identifierSaltSecretUri: keyVault.outputs.identifierSaltSecretUri
     inferenceTimeoutMs: inferenceTimeoutMs
+    storageTimeoutMs: storageTimeoutMs
     maxImageBytes: maxImageBytes
     maxPixels: maxPixels
     requestDeadlineMs: requestDeadlineMs

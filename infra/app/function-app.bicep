@@ -24,6 +24,7 @@ param inferenceKeySecretUri string
 @description('Key Vault URI of the patient-identifier salt.')
 param identifierSaltSecretUri string
 param inferenceTimeoutMs int
+param storageTimeoutMs int
 param maxImageBytes int
 param maxPixels int
 param requestDeadlineMs int
@@ -98,6 +99,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       DRGRADE_INFERENCE_URL: inferenceUrl
       DRGRADE_INFERENCE_KEY: '@Microsoft.KeyVault(SecretUri=${inferenceKeySecretUri})'
       DRGRADE_INFERENCE_TIMEOUT_MS: string(inferenceTimeoutMs)
+      DRGRADE_STORAGE_TIMEOUT_MS: string(storageTimeoutMs)
       DRGRADE_MODEL_NAME: 'drgrade'
       // Empty: the shipped default model manifest; grading runs on the GPU service.
       DRGRADE_MODEL_DIR: ''

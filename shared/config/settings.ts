@@ -17,6 +17,7 @@ export const settingNames = {
   inferenceUrl: 'DRGRADE_INFERENCE_URL',
   inferenceKey: 'DRGRADE_INFERENCE_KEY',
   inferenceTimeoutMs: 'DRGRADE_INFERENCE_TIMEOUT_MS',
+  storageTimeoutMs: 'DRGRADE_STORAGE_TIMEOUT_MS',
   modelName: 'DRGRADE_MODEL_NAME',
   modelDir: 'DRGRADE_MODEL_DIR',
   executionProvider: 'DRGRADE_EXECUTION_PROVIDER',
@@ -61,6 +62,8 @@ export interface Settings {
   readonly inferenceKey: string | undefined;
   /** @default 20000 */
   readonly inferenceTimeoutMs: number;
+  /** Longest one storage request may take before it is abandoned as `STORAGE_TRANSIENT` (the platform retries). @default 30000 */
+  readonly storageTimeoutMs: number;
   /** Model name on the inference server. @default 'drgrade' */
   readonly modelName: string;
   /** Local model folder; `undefined` = the shipped default model. */
@@ -105,6 +108,7 @@ export const defaultSettings: Settings = Object.freeze({
   inferenceUrl: undefined,
   inferenceKey: undefined,
   inferenceTimeoutMs: 20_000,
+  storageTimeoutMs: 30_000,
   modelName: 'drgrade',
   modelDir: undefined,
   executionProvider: 'cpu',
@@ -152,6 +156,7 @@ export function readSettings(env: Record<string, string | undefined> = process.e
     inferenceUrl: str(settingNames.inferenceUrl),
     inferenceKey: str(settingNames.inferenceKey),
     inferenceTimeoutMs: int(settingNames.inferenceTimeoutMs, defaultSettings.inferenceTimeoutMs, 1),
+    storageTimeoutMs: int(settingNames.storageTimeoutMs, defaultSettings.storageTimeoutMs, 1),
     modelName: str(settingNames.modelName) ?? defaultSettings.modelName,
     modelDir: str(settingNames.modelDir),
     executionProvider: ep,

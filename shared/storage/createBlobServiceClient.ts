@@ -1,6 +1,7 @@
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import { BlobServiceClient, type StoragePipelineOptions } from '@azure/storage-blob';
+import { BlobServiceClient, newPipeline, type RequestPolicyFactory, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { StorageConnection } from '../config/settings.js';
+import { invalidArgument } from '../errors.js';
 
 /** Options of {@link createBlobServiceClient}. */
 export interface CreateBlobServiceClientOptions {
@@ -9,6 +10,13 @@ export interface CreateBlobServiceClientOptions {
    * @default the SDK's (4 tries, exponential from 4 s)
    */
   retry?: StoragePipelineOptions['retryOptions'];
+  /**
+   * Client-side deadline of each storage request (each try), in ms: a request with no answer by then is aborted and
+   * surfaces as `STORAGE_TRANSIENT` (shared/storage/toStorageError.ts), so a hung endpoint fails the delivery over
+   * to a retry instead of hanging the grade. The SDK's own `tryTimeoutInMs` is only a server-side `timeout` query
+   * parameter and does not cover a stalled connection. `undefined` = no client-side deadline.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -18,15 +26,42 @@ export interface CreateBlobServiceClientOptions {
  * matching how the Functions host reads `<Name>__serviceUri` / `__credential` / `__clientId`.
  */
 export function createBlobServiceClient(connection: StorageConnection, options: CreateBlobServiceClientOptions = {}): BlobServiceClient {
-  const pipeline: StoragePipelineOptions = options.retry ? { retryOptions: options.retry } : {};
+  const pipelineOptions: StoragePipelineOptions = options.retry ? { retryOptions: options.retry } : {};
+  const { timeoutMs } = options;
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw invalidArgument('timeoutMs', 'a positive integer number of milliseconds', timeoutMs);
+  let url: string;
+  let credential: Parameters<typeof newPipeline>[0];
   if (connection.kind === 'connectionString') {
-    return BlobServiceClient.fromConnectionString(connection.connectionString, pipeline);
-  }
-  let credential: TokenCredential;
-  if (connection.credential === 'managedidentity') {
-    credential = connection.clientId ? new ManagedIdentityCredential({ clientId: connection.clientId }) : new ManagedIdentityCredential();
+    const parsed = BlobServiceClient.fromConnectionString(connection.connectionString, pipelineOptions);
+    if (timeoutMs === undefined) return parsed;
+    // The connection string's endpoint and credential, on a pipeline that also carries the deadline.
+    url = parsed.url;
+    credential = parsed.credential;
   } else {
-    credential = new DefaultAzureCredential(connection.clientId ? { managedIdentityClientId: connection.clientId } : {});
+    url = connection.blobServiceUri;
+    credential = identityCredential(connection);
+    if (timeoutMs === undefined) return new BlobServiceClient(url, credential, pipelineOptions);
   }
-  return new BlobServiceClient(connection.blobServiceUri, credential, pipeline);
+  const pipeline = newPipeline(credential, pipelineOptions);
+  pipeline.factories.push(requestDeadline(timeoutMs));
+  return new BlobServiceClient(url, pipeline);
+}
+
+function identityCredential(connection: Extract<StorageConnection, { kind: 'identity' }>): TokenCredential {
+  if (connection.credential === 'managedidentity') {
+    return connection.clientId ? new ManagedIdentityCredential({ clientId: connection.clientId }) : new ManagedIdentityCredential();
+  }
+  return new DefaultAzureCredential(connection.clientId ? { managedIdentityClientId: connection.clientId } : {});
+}
+
+/** Sets the HTTP client's per-request timeout (it aborts a request that has not finished by then). */
+function requestDeadline(timeoutMs: number): RequestPolicyFactory {
+  return {
+    create: (next) => ({
+      sendRequest: (request) => {
+        request.timeout = request.timeout > 0 ? Math.min(request.timeout, timeoutMs) : timeoutMs;
+        return next.sendRequest(request);
+      },
+    }),
+  };
 }
