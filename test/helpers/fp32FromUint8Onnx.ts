@@ -1,3 +1,4 @@
+import { concat, field, varint } from './protobufWire.js';
 /**
  * The inverse of `python -m drgrade_train convert-uint8`, in TypeScript so that tests need no Python: from a UINT8
  * model's ONNX bytes, the FP32 graph it wraps. The nodes and initialisers named `drgrade_normalise/…` are dropped
@@ -37,25 +38,25 @@ export function fp32FromUint8Onnx(bytes: Uint8Array, size: number): Uint8Array {
     }
     if (f.number === 5 && stringField(f.payload!, 8)?.startsWith(normalisePrefix)) continue;
     if (f.number === 11 && stringField(f.payload!, 1) === 'input') {
-      graphFields.push(lengthDelimited(11, floatNchwInput(normalisedInputName, size)));
+      graphFields.push(field(11, floatNchwInput(normalisedInputName, size)));
       continue;
     }
     graphFields.push(f.raw);
   }
   if (strippedNodes === 0) throw new Error(`Expected nodes named ${normalisePrefix}… (a converted UINT8 model) but received none`);
   const out: Uint8Array[] = [];
-  for (const f of model) out.push(f.number === 7 ? lengthDelimited(7, concat(graphFields)) : f.raw);
+  for (const f of model) out.push(f.number === 7 ? field(7, concat(graphFields)) : f.raw);
   return concat(out);
 }
 
 /** ValueInfoProto { name, type: { tensor_type: { elem_type: FLOAT, shape: [batch, 3, size, size] } } }. */
 function floatNchwInput(name: string, size: number): Uint8Array {
   const dim = (value: number | string): Uint8Array =>
-    lengthDelimited(1, typeof value === 'string' ? lengthDelimited(2, new TextEncoder().encode(value)) : concat([varint((1 << 3) | 0), varint(value)]));
+    field(1, typeof value === 'string' ? field(2, new TextEncoder().encode(value)) : concat([varint((1 << 3) | 0), varint(value)]));
   const shape = concat(['batch', 3, size, size].map(dim));
-  const tensorType = concat([varint((1 << 3) | 0), varint(1), lengthDelimited(2, shape)]);
-  const type = lengthDelimited(1, tensorType);
-  return concat([lengthDelimited(1, new TextEncoder().encode(name)), lengthDelimited(2, type)]);
+  const tensorType = concat([varint((1 << 3) | 0), varint(1), field(2, shape)]);
+  const type = field(1, tensorType);
+  return concat([field(1, new TextEncoder().encode(name)), field(2, type)]);
 }
 
 function readFields(buf: Uint8Array): Field[] {
@@ -98,29 +99,4 @@ function readVarint(buf: Uint8Array, pos: number): [number, number] {
     if (byte < 0x80) return [value, pos];
     scale *= 128;
   }
-}
-
-function varint(value: number): Uint8Array {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Uint8Array.from(out);
-}
-
-function lengthDelimited(number: number, payload: Uint8Array): Uint8Array {
-  return concat([varint(number * 8 + 2), varint(payload.length), payload]);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { concat, field, stringField, varintField } from '../../helpers/protobufWire.js';
 /**
  * Writes small ONNX models (ModelProto protobuf bytes) for tests, without Python: enough of the format for graphs
  * of attribute-free nodes (MatMul, Reshape, Identity) with typed inputs, outputs and raw-data initializers.
@@ -60,37 +61,4 @@ function valueInfo(v: OnnxValueInfo): Uint8Array {
   const dims = v.shape.map((d) => field(1, typeof d === 'number' ? varintField(1, d) : stringField(2, d)));
   const tensorType = concat([varintField(1, onnxElementType[v.type]), field(2, concat(dims))]);
   return concat([stringField(1, v.name), field(2, field(1, tensorType))]);
-}
-
-function varint(value: number): Uint8Array {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return Uint8Array.from(out);
-}
-
-function varintField(num: number, value: number): Uint8Array {
-  return concat([varint(num * 8), varint(value)]);
-}
-
-function field(num: number, bytes: Uint8Array): Uint8Array {
-  return concat([varint(num * 8 + 2), varint(bytes.length), bytes]);
-}
-
-function stringField(num: number, text: string): Uint8Array {
-  return field(num, new TextEncoder().encode(text));
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
