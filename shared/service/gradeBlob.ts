@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { BlobServiceClient } from '@azure/storage-blob';
+import type { BlobClient, BlobGetPropertiesResponse, BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import type { Settings } from '../config/settings.js';
-import { DrgradeError, errorCatalog, toDrgradeError } from '../errors.js';
+import { DrgradeError, toDrgradeError } from '../errors.js';
 import type { GradeResult, GradeStatus } from '../grading/GradeResult.js';
 import { rejectedResult } from '../grading/rejectedResult.js';
 import { acquireBlobLock, type AcquireBlobLockOptions, type BlobLock } from '../storage/acquireBlobLock.js';
@@ -16,6 +16,7 @@ import { storageStatusOf, toStorageError } from '../storage/toStorageError.js';
 import type { DecodeCounter } from '../image/DecodeCounter.js';
 import { buildResultSet, reportPictureMaxSide } from './buildResultSet.js';
 import type { GradeBytes } from './GradeBytes.js';
+import { payloadFactOf, planAfterCommit, planBookkeepingFailure, planDownloadFailure, planFailure, planGradeFailure, planLedgerCount, planPropertiesFailure, planSourceRead, planSourceVersion, planUnsafeName, type FailureVerdict } from './deliveryPlan.js';
 import { writeExamIfComplete } from '../exams/writeExamIfComplete.js';
 import { silentLogger, type ServiceLogger } from './ServiceLogger.js';
 
@@ -72,13 +73,28 @@ interface SourceFacts {
   contentLength: number | null;
 }
 
+/** One delivery: what every step works with, and the facts learnt so far (for the log line and dead letters). */
+interface Delivery {
+  readonly name: string;
+  readonly nameHash: string;
+  readonly deps: GradeBlobDeps;
+  readonly options: GradeBlobOptions;
+  readonly log: ServiceLogger;
+  readonly lock: BlobLock;
+  readonly results: ResultStore;
+  /** The poison container: lock, attempt ledger and dead letters. */
+  readonly control: ContainerClient;
+  readonly facts: SourceFacts;
+}
+
 /**
  * The blob trigger's core: grades `name` from the incoming container exactly once per source version and writes
  * its result set. Idempotent (a duplicate delivery of a graded version reads two properties and returns
  * `unchanged`), race-safe (a lease per source path serialises deliveries; the result JSON commits with
  * `If-None-Match: *`), never touches the original. A permanent problem ends in a `rejected`/`ungradable` result and
  * a normal return; a transient one throws a transient `DrgradeError` so the platform retries, until the last try,
- * which writes a dead-letter record and returns `dead-lettered` so that retries stop.
+ * which writes a dead-letter record and returns `dead-lettered` so that retries stop. What to do at each step is
+ * decided by ./deliveryPlan.ts; the functions below only perform the I/O its decisions name.
  */
 export async function gradeBlob(name: string, deps: GradeBlobDeps, options: GradeBlobOptions = {}): Promise<GradeBlobOutcome> {
   const { blobService, settings } = deps;
@@ -89,14 +105,14 @@ export async function gradeBlob(name: string, deps: GradeBlobDeps, options: Grad
   await ensureContainers(blobService, [settings.resultsContainer, settings.poisonContainer]);
   const control = blobService.getContainerClient(settings.poisonContainer);
   const lock = await acquireBlobLock(control, containerLayout.lockName(name), { ...options.lock, ...(options.signal ? { signal: options.signal } : {}) });
+  const delivery: Delivery = { name, nameHash, deps, options, log, lock, results: new ResultStore(blobService.getContainerClient(settings.resultsContainer)), control, facts };
   try {
-    const outcome = await processLocked(name, deps, options, lock, facts);
+    const outcome = await processLocked(delivery);
     log.info('drgrade.blob', { event: outcome.action, nameHash, status: outcome.status, code: outcome.code, sourceEtag: facts.etag, ms: Math.round(performance.now() - started) });
     if (outcome.action === 'written') await writeExam(name, deps, log, nameHash);
     return outcome;
   } catch (caught) {
-    const error = toDrgradeError(caught);
-    return await onFailure(name, error, deps, options, facts, nameHash, log);
+    return await onFailure(delivery, toDrgradeError(caught));
   } finally {
     await lock.release();
   }
@@ -115,197 +131,170 @@ async function writeExam(name: string, deps: GradeBlobDeps, log: ServiceLogger, 
   }
 }
 
-async function processLocked(name: string, deps: GradeBlobDeps, options: GradeBlobOptions, lock: BlobLock, facts: SourceFacts): Promise<GradeBlobOutcome> {
-  const { blobService, settings } = deps;
-  const nameHash = hashIdentifier(name);
-  const results = new ResultStore(blobService.getContainerClient(settings.resultsContainer));
-  const control = blobService.getContainerClient(settings.poisonContainer);
-
-  if (!containerLayout.isSafeSourceName(name)) {
-    // The SDK would resolve dot segments and address another blob: grade nothing, record one rejected result.
-    const sha256 = options.payload ? sha256Hex(options.payload) : '';
-    facts.sha256 = sha256 || null;
-    const existing = await results.currentVersion(name);
-    if (existing && existing.sourceSha256 === sha256 && !options.force) return { action: 'unchanged', nameHash, status: 'rejected' };
-    const result = rejectedResult(
-      { code: 'INVALID_ARGUMENT', message: 'Expected a blob name without dot segments, backslashes or control characters, at most 1010 characters long, for the incoming blob name but received a name that cannot be mirrored safely' },
-      { provenance: { source: { nameSha256: nameHash, ...(sha256 ? { sha256 } : {}), ...(options.payload ? { contentLength: options.payload.byteLength } : {}) } } },
-    );
-    return commit(name, result, null, null, { deps, results, staleResultEtag: existing?.resultEtag ?? null, source: { etag: '', sha256 }, lock, nameHash });
-  }
-
-  const source = blobService.getContainerClient(settings.incomingContainer).getBlobClient(name);
-  for (let round = 0; ; round++) {
-    let properties;
-    try {
-      properties = await source.getProperties();
-    } catch (error) {
-      if (storageStatusOf(error) === 404) return { action: 'source-missing', nameHash };
-      throw toStorageError(error, 'reading source properties');
+/**
+ * Under the lock: properties, committed version, size gate, bytes (payload or conditional download), grade,
+ * commit. A version that vanishes between properties and download starts the round over.
+ */
+async function processLocked(d: Delivery): Promise<GradeBlobOutcome> {
+  if (!containerLayout.isSafeSourceName(d.name)) return rejectUnsafeName(d);
+  const source = d.deps.blobService.getContainerClient(d.deps.settings.incomingContainer).getBlobClient(d.name);
+  for (let round = 0; ; ) {
+    const properties = await readSourceProperties(source);
+    if (properties === null) return { action: 'source-missing', nameHash: d.nameHash };
+    const etag = (d.facts.etag = properties.etag ?? '');
+    d.facts.contentLength = properties.contentLength ?? null;
+    const committed = await d.results.currentVersion(d.name);
+    const version = planSourceVersion({ etag, contentLength: d.facts.contentLength, committed, force: d.options.force ?? false, maxImageBytes: d.deps.settings.maxImageBytes });
+    if (version.kind === 'unchanged') return { action: 'unchanged', nameHash: d.nameHash, status: version.status as GradeStatus };
+    if (version.kind === 'reject-too-large') {
+      const result = rejectedResult(version.rejection, { provenance: { source: provenanceSource(d.facts, {}) } });
+      return commit(d, result, { analysis: null, bytes: null, staleResultEtag: version.staleResultEtag, source: { etag, sha256: '' } });
     }
-    facts.etag = properties.etag ?? '';
-    facts.contentLength = properties.contentLength ?? null;
-    const existing = await results.currentVersion(name);
-    if (existing && existing.sourceEtag === facts.etag && !options.force) {
-      return { action: 'unchanged', nameHash, status: existing.status as GradeStatus };
-    }
-    const provenanceSource = (extra: Record<string, string | number>) => ({ etag: facts.etag ?? '', ...(facts.contentLength !== null ? { contentLength: facts.contentLength } : {}), ...extra });
-
-    if (facts.contentLength !== null && facts.contentLength > settings.maxImageBytes) {
-      // Rejected without downloading: the limit exists to keep such blobs out of memory.
-      const result = rejectedResult(
-        { code: 'INPUT_TOO_LARGE', message: `Expected at most ${settings.maxImageBytes} bytes for input but received ${facts.contentLength}` },
-        { provenance: { source: provenanceSource({}) } },
-      );
-      return commit(name, result, null, null, { deps, results, staleResultEtag: existing?.resultEtag ?? null, source: { etag: facts.etag, sha256: '' }, lock, nameHash });
-    }
-
-    let bytes: Uint8Array | null = options.payload && payloadIsVersion(options.payload, properties.contentMD5) ? options.payload : null;
-    if (bytes === null) {
-      try {
-        bytes = (await downloadBlob(source, { conditions: { ifMatch: facts.etag }, ...(options.signal ? { signal: options.signal } : {}), ...(options.counter ? { counter: options.counter } : {}) })).bytes;
-      } catch (error) {
-        const status = storageStatusOf(error);
-        // Overwritten (412) or deleted (404) between the two calls: start over with whatever is there now.
-        if ((status === 412 || status === 404) && round < 3) continue;
-        throw toStorageError(error, 'downloading the source');
-      }
-    }
-    facts.sha256 = sha256Hex(bytes);
-
-    const graded = await gradeOrReject(bytes, deps, options);
-    const result: GradeResult = {
-      ...graded.result,
-      provenance: { ...graded.result.provenance, source: provenanceSource({ sha256: facts.sha256 }) },
-    };
-    const outcome = await commit(name, result, graded.analysis, bytes, { deps, results, staleResultEtag: existing?.resultEtag ?? null, source: { etag: facts.etag, sha256: facts.sha256 }, lock, nameHash, counter: options.counter });
-    const deadLetters = new DeadLetterStore(control);
-    if (graded.systemError) {
-      // A permanent fault of ours (model missing, a bug), not of the photograph: keep a replayable record too.
-      await deadLetters.write(deadLetter(name, deps, options, facts, graded.systemError, 1, null));
-    } else if (outcome.action === 'written') {
-      // Earlier failures of this path are settled now.
-      await Promise.all([new AttemptLedger(control).clear(name), deadLetters.removeFor(name)]);
-    }
-    return outcome;
+    const read = planSourceRead({ payload: payloadFactOf(d.options.payload, properties.contentMD5), etag });
+    const bytes = read.kind === 'use-payload' ? { kind: 'bytes' as const, bytes: d.options.payload! } : await downloadSource(d, source, read.ifMatch, round);
+    if (bytes.kind === 'restart') { round = bytes.nextRound; continue; }
+    return gradeAndCommit(d, bytes.bytes, version.staleResultEtag);
   }
 }
 
-/**
- * Runs the pipeline. A thrown permanent error becomes a `rejected` result (input errors by the catalogue's 4xx
- * status, anything else flagged as a system error for a dead letter); transient errors propagate.
- */
-async function gradeOrReject(
-  bytes: Uint8Array,
-  deps: GradeBlobDeps,
-  options: GradeBlobOptions,
-): Promise<{ result: GradeResult; analysis: Awaited<ReturnType<GradeBytes>>['analysis']; systemError: DrgradeError | null }> {
+/** Records one `rejected` result for a name the SDK would resolve to another blob; the source is never read. */
+async function rejectUnsafeName(d: Delivery): Promise<GradeBlobOutcome> {
+  const { payload } = d.options;
+  const sha256 = payload ? sha256Hex(payload) : '';
+  d.facts.sha256 = sha256 || null;
+  const decision = planUnsafeName({ payloadSha256: sha256, committed: await d.results.currentVersion(d.name), force: d.options.force ?? false });
+  if (decision.kind === 'unchanged') return { action: 'unchanged', nameHash: d.nameHash, status: decision.status };
+  const result = rejectedResult(decision.rejection, {
+    provenance: { source: { nameSha256: d.nameHash, ...(sha256 ? { sha256 } : {}), ...(payload ? { contentLength: payload.byteLength } : {}) } },
+  });
+  return commit(d, result, { analysis: null, bytes: null, staleResultEtag: decision.staleResultEtag, source: { etag: '', sha256 } });
+}
+
+/** The source's properties, or `null` when it was deleted before they could be read. */
+async function readSourceProperties(source: BlobClient): Promise<BlobGetPropertiesResponse | null> {
   try {
-    const graded = await deps.grade(bytes, { previewMaxSide: reportPictureMaxSide, ...(options.signal ? { signal: options.signal } : {}), ...(options.counter ? { counter: options.counter } : {}) });
+    return await source.getProperties();
+  } catch (error) {
+    const decision = planPropertiesFailure(storageStatusOf(error));
+    if (decision.kind === 'source-missing') return null;
+    throw toStorageError(error, decision.context);
+  }
+}
+
+/** Downloads exactly the version whose properties were read (`If-Match`), or says which round to start over with. */
+async function downloadSource(d: Delivery, source: BlobClient, ifMatch: string, round: number): Promise<{ readonly kind: 'bytes'; readonly bytes: Uint8Array } | { readonly kind: 'restart'; readonly nextRound: number }> {
+  const { signal, counter } = d.options;
+  try {
+    return { kind: 'bytes', bytes: (await downloadBlob(source, { conditions: { ifMatch }, ...(signal ? { signal } : {}), ...(counter ? { counter } : {}) })).bytes };
+  } catch (error) {
+    const decision = planDownloadFailure({ status: storageStatusOf(error), round });
+    if (decision.kind === 'restart') return decision;
+    throw toStorageError(error, decision.context);
+  }
+}
+
+/** Grades the version's bytes (or rejects them), commits the set, then does the bookkeeping the plan names. */
+async function gradeAndCommit(d: Delivery, bytes: Uint8Array, staleResultEtag: string | null): Promise<GradeBlobOutcome> {
+  const sha256 = (d.facts.sha256 = sha256Hex(bytes));
+  const graded = await gradeOrReject(bytes, d);
+  const result: GradeResult = { ...graded.result, provenance: { ...graded.result.provenance, source: provenanceSource(d.facts, { sha256 }) } };
+  const outcome = await commit(d, result, { analysis: graded.analysis, bytes, staleResultEtag, source: { etag: d.facts.etag ?? '', sha256 }, counter: d.options.counter });
+  const after = planAfterCommit({ systemError: graded.systemError !== null, committed: outcome.action });
+  const deadLetters = new DeadLetterStore(d.control);
+  if (after.kind === 'dead-letter-system-error') await deadLetters.write(deadLetter(d, graded.systemError!, after.attempts, null));
+  else if (after.kind === 'settle-earlier-failures') await Promise.all([new AttemptLedger(d.control).clear(d.name), deadLetters.removeFor(d.name)]);
+  return outcome;
+}
+
+type Analysis = Awaited<ReturnType<GradeBytes>>['analysis'];
+
+/** Runs the pipeline; a permanent failure becomes a `rejected` result as the plan says, a transient one propagates. */
+async function gradeOrReject(bytes: Uint8Array, d: Delivery): Promise<{ result: GradeResult; analysis: Analysis; systemError: DrgradeError | null }> {
+  const { signal, counter } = d.options;
+  try {
+    const graded = await d.deps.grade(bytes, { previewMaxSide: reportPictureMaxSide, ...(signal ? { signal } : {}), ...(counter ? { counter } : {}) });
     return { ...graded, systemError: null };
   } catch (caught) {
     const error = toDrgradeError(caught);
-    if (error.transient) throw error;
-    const systemError = error.status >= 500 ? error : null;
-    return { result: rejectedResult({ code: error.code, message: systemError ? errorCatalog[error.code].title : error.message }), analysis: null, systemError };
+    const decision = planGradeFailure(error);
+    if (decision.kind === 'retry') throw error;
+    return { result: rejectedResult(decision.rejection), analysis: null, systemError: decision.deadLetter ? error : null };
   }
 }
 
-/** Where and how a result set is committed. */
-interface CommitContext {
-  readonly deps: GradeBlobDeps;
-  readonly results: ResultStore;
+/** What one commit writes besides the result. */
+interface CommitStep {
+  readonly analysis: Analysis;
+  /** The photograph, for the report's pictures; `null` when it was never read. */
+  readonly bytes: Uint8Array | null;
   /** ETag of the committed result of an older version, retracted first; `null` when there is none. */
   readonly staleResultEtag: string | null;
   readonly source: { readonly etag: string; readonly sha256: string };
-  readonly lock: BlobLock;
-  readonly nameHash: string;
   readonly counter?: DecodeCounter | undefined;
 }
 
-async function commit(
-  name: string,
-  result: GradeResult,
-  analysis: Awaited<ReturnType<GradeBytes>>['analysis'],
-  bytes: Uint8Array | null,
-  ctx: CommitContext,
-): Promise<GradeBlobOutcome> {
-  const { settings } = ctx.deps;
-  const set = await buildResultSet(result, analysis, {
-    bytes,
+async function commit(d: Delivery, result: GradeResult, step: CommitStep): Promise<GradeBlobOutcome & { readonly action: 'written' | 'conflict' }> {
+  const { settings } = d.deps;
+  const set = await buildResultSet(result, step.analysis, {
+    bytes: step.bytes,
     limits: { maxImageBytes: settings.maxImageBytes, maxPixels: settings.maxPixels },
     maculaDiscDiameters: settings.maculaDiscDiameters,
-    ...(ctx.counter ? { counter: ctx.counter } : {}),
+    ...(step.counter ? { counter: step.counter } : {}),
   });
-  if (ctx.staleResultEtag !== null) await ctx.results.retract(name, ctx.staleResultEtag);
-  const written = await ctx.results.write(name, set, ctx.source, () => ctx.lock.confirm());
-  return { action: written === 'written' ? 'written' : 'conflict', nameHash: ctx.nameHash, status: result.status, ...(result.error ? { code: result.error.code } : {}) };
+  if (step.staleResultEtag !== null) await d.results.retract(d.name, step.staleResultEtag);
+  const written = await d.results.write(d.name, set, step.source, () => d.lock.confirm());
+  return { action: written === 'written' ? 'written' : 'conflict', nameHash: d.nameHash, status: result.status, ...(result.error ? { code: result.error.code } : {}) };
 }
 
-async function onFailure(
-  name: string,
-  error: DrgradeError,
-  deps: GradeBlobDeps,
-  options: GradeBlobOptions,
-  facts: SourceFacts,
-  nameHash: string,
-  log: ServiceLogger,
-): Promise<GradeBlobOutcome> {
-  const control = deps.blobService.getContainerClient(deps.settings.poisonContainer);
-  const fields = { nameHash, code: error.code, transient: error.transient, sourceEtag: facts.etag };
-  let attempts: number;
-  let last: boolean;
-  let firstFailureAt: string | null = null;
+/** A failed delivery: counted, then thrown for a retry or, on the last try, dead-lettered and returned. */
+async function onFailure(d: Delivery, error: DrgradeError): Promise<GradeBlobOutcome> {
+  const fields = { nameHash: d.nameHash, code: error.code, transient: error.transient, sourceEtag: d.facts.etag };
+  let verdict: FailureVerdict;
   try {
-    if (!error.transient) {
-      attempts = 1;
-      last = true;
-    } else if (options.retryContext) {
-      attempts = options.retryContext.retryCount + 1;
-      last = options.retryContext.maxRetryCount >= 0 && options.retryContext.retryCount >= options.retryContext.maxRetryCount;
-    } else {
-      const record = await new AttemptLedger(control).recordFailure(name, facts.etag ?? '', { code: error.code, message: error.message });
-      attempts = record.count;
-      firstFailureAt = record.firstFailureAt;
-      last = attempts >= (options.maxAttempts ?? 5);
-    }
-    if (!last) {
-      log.warn('drgrade.blob', { event: 'retry', attempts, ...fields });
+    verdict = await countFailure(d, error);
+    if (verdict.kind === 'retry') {
+      d.log.warn('drgrade.blob', { event: 'retry', attempts: verdict.attempts, ...fields });
       throw error;
     }
     // Given up on: outputs of a write whose commit failed must not stay behind without their JSON.
-    await new ResultStore(deps.blobService.getContainerClient(deps.settings.resultsContainer)).removeUncommitted(name);
-    await new DeadLetterStore(control).write(deadLetter(name, deps, options, facts, error, attempts, firstFailureAt));
-    await new AttemptLedger(control).clear(name);
+    await d.results.removeUncommitted(d.name);
+    await new DeadLetterStore(d.control).write(deadLetter(d, error, verdict.attempts, verdict.firstFailureAt));
+    await new AttemptLedger(d.control).clear(d.name);
   } catch (bookkeeping) {
     if (bookkeeping === error) throw error;
-    // Storage is failing too: let the platform retry (and, past its own limit, poison its message).
-    log.error('drgrade.blob', { event: 'bookkeeping-failed', ...fields, bookkeepingCode: toDrgradeError(bookkeeping).code });
-    throw error.transient ? error : new DrgradeError('STORAGE_TRANSIENT', error.message, { cause: error });
+    d.log.error('drgrade.blob', { event: 'bookkeeping-failed', ...fields, bookkeepingCode: toDrgradeError(bookkeeping).code });
+    throw planBookkeepingFailure(error).kind === 'rethrow' ? error : new DrgradeError('STORAGE_TRANSIENT', error.message, { cause: error });
   }
-  log.error('drgrade.blob', { event: 'dead-lettered', attempts, ...fields });
-  return { action: 'dead-lettered', nameHash, code: error.code };
+  d.log.error('drgrade.blob', { event: 'dead-lettered', attempts: verdict.attempts, ...fields });
+  return { action: 'dead-lettered', nameHash: d.nameHash, code: error.code };
 }
 
-function deadLetter(name: string, deps: GradeBlobDeps, options: GradeBlobOptions, facts: SourceFacts, error: DrgradeError, attempts: number, firstFailureAt: string | null) {
+/** Which try this was: from the error and the retry context, or, when nothing else counts, from the attempt ledger. */
+async function countFailure(d: Delivery, error: DrgradeError): Promise<FailureVerdict> {
+  const decision = planFailure({ transient: error.transient, retryContext: d.options.retryContext ?? null });
+  if (decision.kind !== 'count-in-ledger') return decision;
+  const record = await new AttemptLedger(d.control).recordFailure(d.name, d.facts.etag ?? '', { code: error.code, message: error.message });
+  return planLedgerCount({ count: record.count, firstFailureAt: record.firstFailureAt, maxAttempts: d.options.maxAttempts });
+}
+
+function deadLetter(d: Delivery, error: DrgradeError, attempts: number, firstFailureAt: string | null) {
   const now = new Date().toISOString();
   return DeadLetterStore.record({
-    container: deps.settings.incomingContainer,
-    name,
-    sourceEtag: facts.etag,
-    sourceSha256: facts.sha256,
+    container: d.deps.settings.incomingContainer,
+    name: d.name,
+    sourceEtag: d.facts.etag,
+    sourceSha256: d.facts.sha256,
     attempts,
     firstFailureAt: firstFailureAt ?? now,
     deadLetteredAt: now,
     error: { code: error.code, message: error.message, transient: error.transient },
-    invocationId: options.invocationId ?? null,
+    invocationId: d.options.invocationId ?? null,
   });
 }
 
-/** Whether `payload` is the content whose MD5 storage recorded for the version just read (its bytes, not a stale copy). */
-function payloadIsVersion(payload: Uint8Array, contentMd5: Uint8Array | undefined): boolean {
-  if (!contentMd5 || contentMd5.byteLength !== 16) return false;
-  return createHash('md5').update(payload).digest().equals(Buffer.from(contentMd5.buffer, contentMd5.byteOffset, contentMd5.byteLength));
+/** The result's `provenance.source`: the version's ETag and length as read, plus what the caller adds. */
+function provenanceSource(facts: SourceFacts, extra: Record<string, string | number>) {
+  return { etag: facts.etag ?? '', ...(facts.contentLength !== null ? { contentLength: facts.contentLength } : {}), ...extra };
 }
 
 function sha256Hex(bytes: Uint8Array): string {
