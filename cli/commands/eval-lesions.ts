@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
 import { fileStem, isImageFileName } from '../../shared/datasets/readCsv.js';
-import { decodeMask } from '../../shared/image/decodeImage.js';
-import { componentsNear, connectedComponents } from '../../shared/lesionEval/connectedComponents.js';
 import { froc, type ScoredCandidate } from '../../shared/lesionEval/froc.js';
+import { candidateHits, loadLesionTruth } from '../../shared/lesionEval/lesionTruth.js';
 import { lesionClasses } from '../../shared/lesions/lesionClasses.js';
 import { lesionMapToSource } from '../../shared/lesions/lesionMapToSource.js';
 import { pickLesionModels } from '../../shared/lesionEval/pickLesionModels.js';
@@ -13,16 +11,14 @@ import { PixelPrecisionRecall } from '../../shared/lesionEval/pixelPrecisionReca
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
-export const summary = 'eval-lesions --images <dir> --masks <dir> [--cv <dir> | --lesion-model <dir> | --no-lesion-model] --json: FROC of dark (red, MA) and bright (EX) candidates, pixel AUPR per class';
-
-type Cls = 'MA' | 'HE' | 'EX' | 'SE';
+export const summary = 'eval-lesions --images <dir> --masks <dir> [--cv <dir> | --lesion-model <dir> | --no-lesion-model] [--no-ranker] --json: FROC of dark (red, MA) and bright (EX) candidates, pixel AUPR per class';
 
 /** `drgrade eval-lesions`: prints one JSON object. */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     images: { type: 'string' }, masks: { type: 'string' }, json: { type: 'boolean', default: false },
     limit: { type: 'string' }, 'retina-diameter': { type: 'string' }, help: { type: 'boolean', default: false },
-    cv: { type: 'string' }, spacing: { type: 'string' }, 'lesion-model': { type: 'string' }, 'no-lesion-model': { type: 'boolean', default: false },
+    cv: { type: 'string' }, spacing: { type: 'string' }, 'no-ranker': { type: 'boolean', default: false }, 'lesion-model': { type: 'string' }, 'no-lesion-model': { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.images || !values.masks) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const files = (await readdir(values.images)).filter((f) => isImageFileName(f)).sort();
@@ -35,51 +31,34 @@ export async function run(args: string[]): Promise<number> {
   const pixels = new PixelPrecisionRecall(lesionClasses.map((c) => c.code));
   for (const f of files.slice(0, limit)) {
     const stem = fileStem(f);
-    const maskPath = (cls: Cls) => ['png', 'tif', 'tiff'].map((e) => join(values.masks!, cls, `${stem}_${cls}.${e}`)).find((p) => existsSync(p));
-    const load = async (cls: Cls) => { const p = maskPath(cls); return p ? decodeMask(await readFile(p)) : null; };
-    const [ma, he, ex, se] = await Promise.all((['MA', 'HE', 'EX', 'SE'] as const).map(load));
-    if (!ma && !he && !ex) continue;
+    const truth = await loadLesionTruth(values.masks, stem);
+    if (!truth) continue;
     const lesionModel = models.pick(stem);
     if (lesionModel === 'skip') continue;
     images++;
     const analysis = await analyzeFundus(await readFile(join(values.images, f)), {
       maculaDiscDiameters: null, skipAnnotatedImage: true, reportMinScore: 0, keepLesionMaps: true,
       ...(values.spacing ? { learnedSpacingPx: Number(values.spacing) } : {}),
+      ...(values['no-ranker'] ? { candidateRanker: null } : {}),
       ...(lesionModel !== undefined ? { lesionModel } : {}),
       ...(values['retina-diameter'] ? { retinaDiameterPx: Number(values['retina-diameter']) } : {}),
     });
     const width = analysis.source.width, height = analysis.source.height;
     if (analysis.lesionMaps && analysis.transform) {
-      const masks: Record<Cls, typeof ma> = { MA: ma, HE: he, EX: ex, SE: se };
       for (const cls of lesionClasses) {
-        const truth = masks[cls.idridMask];
-        if (truth && truth.width === width && truth.height === height) pixels.add(cls.code, lesionMapToSource(analysis.lesionMaps, cls.code, analysis.transform, width, height), truth.data);
+        const mask = truth.masks[cls.idridMask];
+        if (mask && mask.width === width && mask.height === height) pixels.add(cls.code, lesionMapToSource(analysis.lesionMaps, cls.code, analysis.transform, width, height), mask.data);
       }
     }
-    const tol = (5 * width) / 4288;
-    const union = (a: typeof ma, b: typeof ma) => {
-      const base = a ?? b;
-      if (!base) return null;
-      const data = new Uint8Array(base.width * base.height);
-      for (let i = 0; i < data.length; i++) data[i] = (a?.data[i] ?? 0) || (b?.data[i] ?? 0) ? 1 : 0;
-      return { width: base.width, height: base.height, data };
-    };
-    const label = (m: typeof ma) => (m ? connectedComponents(m) : null);
-    const red = label(union(ma, he)), maL = label(ma), heL = label(he), exL = label(ex), seL = label(se);
-    gt.red += red?.count ?? 0; gt.MA += maL?.count ?? 0; gt.EX += exL?.count ?? 0;
-    const near = (l: ReturnType<typeof label>, x: number, y: number, r: number) => (l ? componentsNear(l.labels, width, height, x, y, r) : new Set<number>());
+    gt.red += truth.components.red?.count ?? 0; gt.MA += truth.components.MA?.count ?? 0; gt.EX += truth.components.EX?.count ?? 0;
     for (const c of analysis.lesions) {
-      // A candidate's centre must lie in a component or within the tolerance of it.
+      // A candidate's centre must lie in a component or within the tolerance of it (lesionTruth.ts).
+      const hits = candidateHits(truth, c);
       if (c.kind === 'dark') {
-        const r = near(red, c.x, c.y, tol);
-        cands.red.push({ score: c.score, hits: [...r].map((l) => `${stem}:${l}`), ignored: false });
-        const m = near(maL, c.x, c.y, tol);
-        const onHe = near(heL, c.x, c.y, tol).size > 0;
-        cands.MA.push({ score: c.score, hits: [...m].map((l) => `${stem}:${l}`), ignored: m.size === 0 && onHe });
+        cands.red.push({ score: c.score, hits: hits.red, ignored: false });
+        cands.MA.push({ score: c.score, hits: hits.MA, ignored: hits.maIgnored });
       } else {
-        const e = near(exL, c.x, c.y, tol);
-        const onSe = near(seL, c.x, c.y, tol).size > 0;
-        cands.EX.push({ score: c.score, hits: [...e].map((l) => `${stem}:${l}`), ignored: e.size === 0 && onSe });
+        cands.EX.push({ score: c.score, hits: hits.EX, ignored: hits.exIgnored });
       }
     }
   }

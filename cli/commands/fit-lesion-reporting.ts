@@ -18,7 +18,7 @@ export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--mo
  * model, fits the thresholds of `reporting.json` (shared/lesionEval/fitLesionReporting.ts) and prints them with their
  * out-of-fold figures; `--write` stores them in `<model>/reporting.json`, the file the analysis reads. Duplicate
  * photographs (`duplicate_of`) are dropped. `--cache` keeps each photograph's candidates (JSON lines, keyed by the
- * model's sha256), so a re-fit does not re-analyse. With `--cv <dir>` (the lesion recipe's fold models) and
+ * model's sha256 and its ranker's), so a re-fit does not re-analyse. With `--cv <dir>` (the lesion recipe's fold models) and
  * `--aliases <json>` ({ "<stem here>": "<stem in the segmentation set>" }: the same photograph in both IDRiD
  * splits), a photograph the lesion model was trained on is analysed by the fold model that held it out, so no
  * figure downstream (DME, the lesion-based grade) is in-sample for the lesion model.
@@ -43,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
     for (const line of (await readFile(values.cache, 'utf8')).split('\n')) {
       if (!line.trim()) continue;
       const entry = JSON.parse(line) as { sha256: string; stem: string; sample: ReportingSample };
-      if (entry.sha256 === modelFor(entry.stem).manifest.sha256) cached.set(entry.stem, entry.sample);
+      if (entry.sha256 === modelFor(entry.stem).scoringIdentity) cached.set(entry.stem, entry.sample);
     }
   }
   const samples: ReportingSample[] = [];
@@ -64,7 +64,7 @@ export async function run(args: string[]): Promise<number> {
           fovea: a.landmarks.fovea ? { x: a.landmarks.fovea.x, y: a.landmarks.fovea.y } : null, discDiameter: disc ? 2 * disc.radius : null,
           candidates: a.lesions.map((l) => ({ kind: l.kind, class: l.class, x: l.x, y: l.y, radius: l.radius, score: l.score })),
         };
-        if (values.cache) await appendFile(values.cache, `${JSON.stringify({ sha256: modelFor(stem).manifest.sha256, stem, sample })}\n`);
+        if (values.cache) await appendFile(values.cache, `${JSON.stringify({ sha256: modelFor(stem).scoringIdentity, stem, sample })}\n`);
       } catch (error) {
         if (!isDrgradeError(error)) throw error;
         failed++;

@@ -79,6 +79,8 @@ export interface Lesion {
   readonly radius: number;
   /** Detector score 0–1 (higher = more likely a lesion). */
   readonly score: number;
+  /** The candidate ranker's features (only when asked for: `keepCandidateFeatures`, fitting the ranker). */
+  readonly features?: Readonly<Record<string, number>>;
 }
 
 /** Maps normalised-image coordinates to source coordinates: source = normalised * scale + offset. */

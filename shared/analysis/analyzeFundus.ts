@@ -12,6 +12,7 @@ import { detectLesions, type DetectLesionsOptions } from '../lesions/detectLesio
 import { dmeRisk, type DmeRisk } from '../lesions/dmeRisk.js';
 import type { LesionMaps, LesionModel } from '../lesions/LesionModel.js';
 import { insideOpticDisc, withinMacula } from '../lesions/anatomyFilter.js';
+import type { CandidateRanker } from '../lesions/CandidateRanker.js';
 import { rescoreWithLesionMaps } from '../lesions/rescoreWithLesionMaps.js';
 import { summariseLesions, type LesionSummary } from '../lesions/summariseLesions.js';
 import { assessQuality } from '../quality/assessQuality.js';
@@ -59,6 +60,10 @@ export interface AnalyzeOptions extends DecodeLimits {
    * finding. @default 6
    */
   learnedSpacingPx?: number;
+  /** The candidate ranker; null keeps the map scores (fitting a ranker). @default the lesion model's `ranker.json` */
+  candidateRanker?: CandidateRanker | null;
+  /** Keep each candidate's ranker features in `lesions[].features` (`drgrade fit-lesion-ranker`). @default false */
+  keepCandidateFeatures?: boolean;
 }
 
 /**
@@ -156,7 +161,13 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
       lesionMaps = await model.predict(enhanced);
       lap('lesionModel');
       // Regrouping happened on the FRST candidates; the map peaks below are single findings, spaced like FRST's.
-      const all = rescoreWithLesionMaps(frstCandidates, lesionMaps, mask, { keep: (x, y) => !insideOpticDisc(x, y, disc), minDistancePx: (options.learnedSpacingPx ?? 6) * scale });
+      const all = rescoreWithLesionMaps(frstCandidates, lesionMaps, mask, {
+        keep: (x, y) => !insideOpticDisc(x, y, disc),
+        minDistancePx: (options.learnedSpacingPx ?? 6) * scale,
+        context: { green, circle, disc },
+        ranker: options.candidateRanker === undefined ? model.ranker : options.candidateRanker,
+        keepFeatures: options.keepCandidateFeatures ?? false,
+      });
       const report = model.reporting;
       const minOf = (kind: 'dark' | 'bright') => options.reportMinScore ?? report.minScore[kind];
       const exudates = all.filter((l) => l.class === 'exudate' && l.score >= report.dmeExudateMinScore);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
@@ -5,6 +6,7 @@ import { DrgradeError } from '../errors.js';
 import type { RgbImage } from '../image/RgbImage.js';
 import { createOrtSession, type OrtSessionOptions } from '../model/createOrtSession.js';
 import { readModelFile, verifySha256 } from '../model/readModelFile.js';
+import { validateCandidateRanker, type CandidateRanker } from './CandidateRanker.js';
 import type { LesionCode } from './lesionClasses.js';
 import { validateLesionManifest, type LesionModelManifest } from './LesionModelManifest.js';
 import { unfittedReporting, validateLesionReporting, type LesionReporting } from './LesionReporting.js';
@@ -27,12 +29,18 @@ export class LesionModel {
   readonly dir: string;
   /** Reporting thresholds (`reporting.json`; {@link unfittedReporting} when the folder has none). */
   readonly reporting: LesionReporting;
+  /** The candidate ranker (`ranker.json`), or null when the folder has none (candidates keep their map scores). */
+  readonly ranker: CandidateRanker | null;
+  /** sha256 of `ranker.json` (null without one): with the model's sha256, what decides the candidates' scores. */
+  readonly rankerSha256: string | null;
   readonly #session: InferenceSession;
 
-  private constructor(dir: string, manifest: LesionModelManifest, reporting: LesionReporting, session: InferenceSession) {
+  private constructor(dir: string, manifest: LesionModelManifest, reporting: LesionReporting, ranker: { ranker: CandidateRanker; sha256: string } | null, session: InferenceSession) {
     this.dir = dir;
     this.manifest = manifest;
     this.reporting = reporting;
+    this.ranker = ranker?.ranker ?? null;
+    this.rankerSha256 = ranker?.sha256 ?? null;
     this.#session = session;
   }
 
@@ -47,6 +55,8 @@ export class LesionModel {
     const parsed = parseJson((await readModelFile(join(absolute, 'model.json'))).toString('utf8'), 'model.json');
     const manifest = validateLesionManifest(parsed);
     const reporting = existsSync(join(absolute, 'reporting.json')) ? validateLesionReporting(parseJson((await readModelFile(join(absolute, 'reporting.json'))).toString('utf8'), 'reporting.json')) : unfittedReporting;
+    const rankerBytes = existsSync(join(absolute, 'ranker.json')) ? await readModelFile(join(absolute, 'ranker.json')) : null;
+    const ranker = rankerBytes ? { ranker: validateCandidateRanker(parseJson(rankerBytes.toString('utf8'), 'ranker.json')), sha256: createHash('sha256').update(rankerBytes).digest('hex') } : null;
     const bytes = await readModelFile(join(absolute, 'model.onnx'));
     verifySha256(bytes, manifest.sha256, 'model.onnx');
     // On the calling thread unless asked otherwise: the lesion model runs inside the analysis of one photograph,
@@ -63,7 +73,12 @@ export class LesionModel {
       await session.release();
       throw new DrgradeError('MODEL_OUTPUT_MISMATCH', `Expected a float32 output '${manifest.output.name}' (model.json) for model.onnx but received ${JSON.stringify(session.outputMetadata.map((m) => m.name))}`);
     }
-    return new LesionModel(absolute, manifest, reporting, session);
+    return new LesionModel(absolute, manifest, reporting, ranker, session);
+  }
+
+  /** What decides the candidates' scores: the model's sha256, and the ranker's when there is one (cache keys). */
+  get scoringIdentity(): string {
+    return this.rankerSha256 ? `${this.manifest.sha256}+ranker:${this.rankerSha256}` : this.manifest.sha256;
   }
 
   /** Probability maps of `enhanced` (the analysis core's enhanced normalised image), padded to the model's multiple. */

@@ -1,4 +1,6 @@
 import type { MaskImage } from '../image/RgbImage.js';
+import { rankCandidate, type CandidateRanker } from './CandidateRanker.js';
+import { candidateFeatureNames, candidateFeatures, type CandidateContext } from './candidateFeatures.js';
 import { lesionClasses, type LesionCode } from './lesionClasses.js';
 import type { LesionMaps } from './LesionModel.js';
 import type { NormalisedLesion } from './regroupByEntropy.js';
@@ -8,6 +10,10 @@ import { suppressClose } from './suppressClose.js';
 export interface ScoredCandidate extends Omit<NormalisedLesion, 'features'> {
   /** Where it came from: an FRST centre rescored by the maps, or a peak of a map that FRST missed. */
   readonly source: 'frst' | 'map';
+  /** The map score, when a ranker replaced it in `score`. */
+  readonly mapScore?: number;
+  /** The ranker's features by name (only with `keepFeatures`). */
+  readonly features?: Readonly<Record<string, number>>;
 }
 
 /** Options of {@link rescoreWithLesionMaps}. */
@@ -20,6 +26,12 @@ export interface RescoreOptions {
   maxCandidates?: number;
   /** Keeps a position (normalised px) or drops it (optic disc, macula filters of the detector). @default keep all */
   keep?: (x: number, y: number) => boolean;
+  /** What the ranker's features read (the green image, FOV circle, disc); without it there is no ranking. */
+  context?: Omit<CandidateContext, 'maps'>;
+  /** Replaces each surviving candidate's map score by the ranker's probability. @default none (map scores) */
+  ranker?: CandidateRanker | null;
+  /** Keep each candidate's ranker features (`features`; for `drgrade fit-lesion-ranker`). @default false */
+  keepFeatures?: boolean;
 }
 
 /**
@@ -63,7 +75,19 @@ export function rescoreWithLesionMaps(frst: readonly { kind: 'dark' | 'bright'; 
     const spaced = suppressClose(found.filter((c) => keep(c.x, c.y)), minDistance, Infinity);
     // Dark blots (haemorrhages) swallow the weaker peaks inside them; exudates stay one finding per peak, because
     // they come in clusters of separate specks (merging them cost 5 points of exudate sensitivity at 8 FP per image).
-    out.push(...(kind === 'dark' ? insideNone(spaced) : spaced).slice(0, options.maxCandidates ?? 400));
+    const kept = (kind === 'dark' ? insideNone(spaced) : spaced).slice(0, options.maxCandidates ?? 400);
+    const context = options.context ? { ...options.context, maps } : null;
+    const ranker = context ? (options.ranker ?? null) : null;
+    if (!context || (!ranker && !options.keepFeatures)) {
+      out.push(...kept);
+      continue;
+    }
+    // Ranked after spacing, so the candidates a ranker was fitted on are the ones it scores here.
+    for (const c of kept) {
+      const features = candidateFeatures(c, context);
+      const named = options.keepFeatures ? { features: Object.fromEntries(candidateFeatureNames.map((n, i) => [n, Math.round(features[i]! * 1e5) / 1e5])) } : {};
+      out.push(ranker ? { ...c, score: rankCandidate(ranker, kind, features), mapScore: Math.round(c.score * 1e6) / 1e6, ...named } : { ...c, ...named });
+    }
   }
   return out.sort((a, b) => b.score - a.score).map((c) => ({ ...c, score: Math.round(c.score * 1e6) / 1e6 }));
 }
