@@ -11,14 +11,14 @@ import { PixelPrecisionRecall } from '../../shared/lesionEval/pixelPrecisionReca
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
-export const summary = 'eval-lesions --images <dir> --masks <dir> [--cv <dir> | --lesion-model <dir> | --no-lesion-model] [--no-ranker] --json: FROC of dark (red, MA) and bright (EX) candidates, pixel AUPR per class';
+export const summary = 'eval-lesions --images <dir> --masks <dir> [--cv <dir> | --lesion-model <dir> | --no-lesion-model] [--no-ranker] [--lesion-scale <s>] --json: FROC of dark (red, MA) and bright (EX) candidates, pixel AUPR per class';
 
 /** `drgrade eval-lesions`: prints one JSON object. */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     images: { type: 'string' }, masks: { type: 'string' }, json: { type: 'boolean', default: false },
     limit: { type: 'string' }, 'retina-diameter': { type: 'string' }, help: { type: 'boolean', default: false },
-    cv: { type: 'string' }, spacing: { type: 'string' }, 'no-ranker': { type: 'boolean', default: false }, 'lesion-model': { type: 'string' }, 'no-lesion-model': { type: 'boolean', default: false },
+    cv: { type: 'string' }, spacing: { type: 'string' }, 'no-ranker': { type: 'boolean', default: false }, 'lesion-scale': { type: 'string' }, 'lesion-model': { type: 'string' }, 'no-lesion-model': { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.images || !values.masks) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const files = (await readdir(values.images)).filter((f) => isImageFileName(f)).sort();
@@ -40,6 +40,7 @@ export async function run(args: string[]): Promise<number> {
       maculaDiscDiameters: null, skipAnnotatedImage: true, reportMinScore: 0, keepLesionMaps: true,
       ...(values.spacing ? { learnedSpacingPx: Number(values.spacing) } : {}),
       ...(values['no-ranker'] ? { candidateRanker: null } : {}),
+      ...(values['lesion-scale'] ? { lesionInputScale: Number(values['lesion-scale']) } : {}),
       ...(lesionModel !== undefined ? { lesionModel } : {}),
       ...(values['retina-diameter'] ? { retinaDiameterPx: Number(values['retina-diameter']) } : {}),
     });

@@ -14,7 +14,7 @@ import { LesionModel } from '../../shared/lesions/LesionModel.js';
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
-export const summary = 'fit-lesion-ranker --images <dir> --masks <dir> --cv <dir> [--cache <jsonl>] [--write <ranker.json>] [--write-folds] [--l2 <λ>] --json: the candidate ranker (logistic, per kind) on out-of-fold candidates, with nested cross-validated FROC before and after';
+export const summary = 'fit-lesion-ranker --images <dir> --masks <dir> --cv <dir> [--cache <jsonl>] [--write <ranker.json>] [--write-folds] [--l2 <λ>] [--lesion-scale <s>] --json: the candidate ranker (logistic, per kind) on out-of-fold candidates, with nested cross-validated FROC before and after';
 
 /** One candidate of one photograph as the fit reads it. */
 interface Row {
@@ -33,6 +33,8 @@ interface Photo {
   readonly stem: string;
   readonly fold: string;
   readonly sha256: string;
+  /** The scale the lesion model read the image at. */
+  readonly scale: number;
   readonly truth: { red: number; MA: number; EX: number };
   readonly rows: Row[];
 }
@@ -50,12 +52,13 @@ interface Photo {
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     images: { type: 'string' }, masks: { type: 'string' }, cv: { type: 'string' }, cache: { type: 'string' },
-    write: { type: 'string' }, 'write-folds': { type: 'boolean', default: false }, l2: { type: 'string' },
+    write: { type: 'string' }, 'write-folds': { type: 'boolean', default: false }, l2: { type: 'string' }, 'lesion-scale': { type: 'string' },
     limit: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   }, false);
   if (values.help || !values.images || !values.masks || !values.cv) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const l2 = values.l2 === undefined ? 1 : Number(values.l2);
   if (!Number.isFinite(l2) || l2 < 0) throw invalidArgument('--l2', 'a number >= 0', values.l2);
+  const lesionScale = values['lesion-scale'] === undefined ? undefined : Number(values['lesion-scale']);
   const picker = await pickLesionModels({ cv: values.cv });
   const cached = new Map<string, Photo>();
   if (values.cache && existsSync(values.cache)) {
@@ -74,11 +77,12 @@ export async function run(args: string[]): Promise<number> {
     if (!(model instanceof LesionModel)) continue;
     const fold = basename(model.dir);
     const hit = cached.get(stem);
-    if (hit && hit.sha256 === model.manifest.sha256 && hit.fold === fold) { photos.push(hit); continue; }
+    const scale = lesionScale ?? model.manifest.preprocessing.inferenceScale ?? 1;
+    if (hit && hit.sha256 === model.manifest.sha256 && hit.fold === fold && hit.scale === scale) { photos.push(hit); continue; }
     const truth = await loadLesionTruth(values.masks, stem);
     if (!truth) continue;
     const analysis = await analyzeFundus(await readFile(join(values.images, f)), {
-      maculaDiscDiameters: null, skipAnnotatedImage: true, reportMinScore: 0, lesionModel: model, candidateRanker: null, keepCandidateFeatures: true,
+      maculaDiscDiameters: null, skipAnnotatedImage: true, reportMinScore: 0, lesionModel: model, candidateRanker: null, keepCandidateFeatures: true, lesionInputScale: scale,
     });
     const rows: Row[] = [];
     for (const c of analysis.lesions) {
@@ -86,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
       const h = candidateHits(truth, c);
       rows.push({ kind: c.kind, features: candidateFeatureNames.map((n) => c.features![n]!), mapScore: c.score, red: h.red, ma: h.MA, maIgnored: h.maIgnored, ex: h.EX, exIgnored: h.exIgnored });
     }
-    const photo: Photo = { stem, fold, sha256: model.manifest.sha256, truth: { red: truth.components.red?.count ?? 0, MA: truth.components.MA?.count ?? 0, EX: truth.components.EX?.count ?? 0 }, rows };
+    const photo: Photo = { stem, fold, sha256: model.manifest.sha256, scale, truth: { red: truth.components.red?.count ?? 0, MA: truth.components.MA?.count ?? 0, EX: truth.components.EX?.count ?? 0 }, rows };
     photos.push(photo);
     if (values.cache) await appendFile(values.cache, `${JSON.stringify(photo)}\n`);
   }

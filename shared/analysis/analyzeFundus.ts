@@ -62,6 +62,8 @@ export interface AnalyzeOptions extends DecodeLimits {
   learnedSpacingPx?: number;
   /** The candidate ranker; null keeps the map scores (fitting a ranker). @default the lesion model's `ranker.json` */
   candidateRanker?: CandidateRanker | null;
+  /** The lesion model reads the enhanced image resampled by this factor (sweeps). @default the model's `preprocessing.inferenceScale` */
+  lesionInputScale?: number;
   /** Keep each candidate's ranker features in `lesions[].features` (`drgrade fit-lesion-ranker`). @default false */
   keepCandidateFeatures?: boolean;
 }
@@ -158,7 +160,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
       // The learned stage reads the whole retina: DME needs every exudate; the macula filter applies to `lesions` only.
       const frstCandidates = detectLesions(green, mask, { ...options.lesions, scale, disc, fovea, maculaDiscDiameters: null }).lesions;
       lap('lesions');
-      lesionMaps = await model.predict(enhanced);
+      lesionMaps = await model.predict(enhanced, options.lesionInputScale === undefined ? {} : { scale: options.lesionInputScale });
       lap('lesionModel');
       // Regrouping happened on the FRST candidates; the map peaks below are single findings, spaced like FRST's.
       const all = rescoreWithLesionMaps(frstCandidates, lesionMaps, mask, {

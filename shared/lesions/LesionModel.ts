@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { DrgradeError } from '../errors.js';
 import type { RgbImage } from '../image/RgbImage.js';
+import { resampleImage } from '../image/resampleImage.js';
 import { createOrtSession, type OrtSessionOptions } from '../model/createOrtSession.js';
 import { readModelFile, verifySha256 } from '../model/readModelFile.js';
 import { validateCandidateRanker, type CandidateRanker } from './CandidateRanker.js';
@@ -81,8 +82,21 @@ export class LesionModel {
     return this.rankerSha256 ? `${this.manifest.sha256}+ranker:${this.rankerSha256}` : this.manifest.sha256;
   }
 
-  /** Probability maps of `enhanced` (the analysis core's enhanced normalised image), padded to the model's multiple. */
-  async predict(enhanced: RgbImage): Promise<LesionMaps> {
+  /**
+   * Probability maps of `enhanced` (the analysis core's enhanced normalised image), read at `scale` (default the
+   * manifest's `preprocessing.inferenceScale`, else 1: the image is resampled by it first) and padded to the model's
+   * multiple; the maps' `stride` is in the pixels of `enhanced`.
+   */
+  async predict(enhanced: RgbImage, options: { scale?: number } = {}): Promise<LesionMaps> {
+    const scale = options.scale ?? this.manifest.preprocessing.inferenceScale ?? 1;
+    if (!(scale >= 0.5 && scale <= 3)) throw new DrgradeError('INVALID_ARGUMENT', `Expected a lesion-model scale from 0.5 to 3 but received ${scale}`);
+    if (scale === 1) return this.#predictAtSize(enhanced);
+    const read = await resampleImage(enhanced, { size: { width: Math.max(1, Math.round(enhanced.width * scale)), height: Math.max(1, Math.round(enhanced.height * scale)) }, kernel: 'linear' });
+    const maps = await this.#predictAtSize(read);
+    return { ...maps, stride: (maps.stride * enhanced.width) / read.width };
+  }
+
+  async #predictAtSize(enhanced: RgbImage): Promise<LesionMaps> {
     const { multipleOf } = this.manifest.input;
     const { width: w, height: h, data } = enhanced;
     const pw = Math.ceil(w / multipleOf) * multipleOf, ph = Math.ceil(h / multipleOf) * multipleOf;

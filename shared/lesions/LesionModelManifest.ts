@@ -26,6 +26,13 @@ export interface LesionModelManifest {
     readonly imageKind: 'enhanced';
     /** Retina diameter of that image in pixels. */
     readonly retinaDiameterPx: number;
+    /**
+     * The enhanced image is resampled by this factor before the model reads it (its maps then come at
+     * `output.stride / inferenceScale` normalised pixels). The recipe trains with scale jitter 0.75–1.4; read at
+     * 1.4, the model finds small microaneurysms and exudate specks it misses at 1 (docs/lesions.md, the sweep).
+     * @default 1
+     */
+    readonly inferenceScale?: number;
     readonly normalisation: 'in-graph';
     readonly padValue: number;
   };
@@ -59,6 +66,7 @@ export function validateLesionManifest(value: unknown): LesionModelManifest {
   const pre = obj(m.preprocessing, 'preprocessing');
   if (pre.imageKind !== 'enhanced') fail('preprocessing.imageKind', "'enhanced'", pre.imageKind);
   int(pre.retinaDiameterPx, 'preprocessing.retinaDiameterPx', 64);
+  if (pre.inferenceScale !== undefined && !(typeof pre.inferenceScale === 'number' && pre.inferenceScale >= 0.5 && pre.inferenceScale <= 3)) fail('preprocessing.inferenceScale', 'a number from 0.5 to 3', pre.inferenceScale);
   if (pre.normalisation !== 'in-graph') fail('preprocessing.normalisation', "'in-graph'", pre.normalisation);
   int(pre.padValue, 'preprocessing.padValue', 0);
   const output = obj(m.output, 'output');

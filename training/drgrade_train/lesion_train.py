@@ -38,6 +38,9 @@ IDRID_SEGMENTATION_DATA = (
 #: Weight of lesion pixels in the cross-entropy, per class (MA, HE, EX, SE): microaneurysms cover ~0.03 % of the
 #: retina, so their positives are weighted up.
 POS_WEIGHT = (5.0, 2.0, 2.0, 2.0)
+# The scale the runtime reads the enhanced image at (model.json preprocessing.inferenceScale): the sweep over
+# 1, 1.25, 1.4 and 1.6 on folds 0-1 (docs/lesions.md) found small lesions best at the top of the training jitter.
+INFERENCE_SCALE = 1.4
 
 
 def lesion_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -158,7 +161,10 @@ def lesion_manifest(onnx_path: str, images: list, held_out: list[str], fold: str
                        f"normalised fundus image. {RESEARCH_DISCLAIMER}",
         "input": {"name": "image", "datatype": "UINT8", "layout": "NCHW", "shape": [1, 3, -1, -1],
                   "multipleOf": MULTIPLE_OF},
-        "preprocessing": {"imageKind": "enhanced", "retinaDiameterPx": 1024, "normalisation": "in-graph",
+        # inferenceScale: the runtime reads the enhanced image resampled by this factor, the top of the patches'
+        # scale jitter (lesion_data.py, 0.75-1.4); chosen by the sweep in docs/lesions.md (--lesion-scale).
+        "preprocessing": {"imageKind": "enhanced", "retinaDiameterPx": 1024, "inferenceScale": INFERENCE_SCALE,
+                          "normalisation": "in-graph",
                           "mean": [127.5, 127.5, 127.5], "std": [63.75, 63.75, 63.75], "padValue": 0},
         "output": {"name": "probabilities", "kind": "sigmoid", "shape": [1, len(LESION_CODES), -1, -1],
                    "stride": OUTPUT_STRIDE},

@@ -43,7 +43,7 @@ describe('drgrade fit-lesion-ranker (the built CLI)', () => {
         const key = [`${stem}:${c}`];
         rows.push({ kind, features, mapScore: Math.round(next() * 1e6) / 1e6, red: kind === 'dark' && lesion ? key : [], ma: kind === 'dark' && lesion ? key : [], maIgnored: false, ex: kind === 'bright' && lesion ? key : [], exIgnored: false });
       }
-      return JSON.stringify({ stem, fold: `fold-${i % 2}`, sha256: manifest.sha256, truth: { red: 10, MA: 10, EX: 10 }, rows });
+      return JSON.stringify({ stem, fold: `fold-${i % 2}`, sha256: manifest.sha256, scale: 1, truth: { red: 10, MA: 10, EX: 10 }, rows });
     });
     await writeFile(join(dir, 'cache.jsonl'), `${lines.join('\n')}\n`);
   });

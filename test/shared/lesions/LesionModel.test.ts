@@ -54,6 +54,26 @@ describe('LesionModel', () => {
     await model.release();
   });
 
+  it('reads the image at the manifest\'s inferenceScale: finer maps whose stride is in the caller\'s pixels', async () => {
+    const dir = await copyFixture();
+    const manifest = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { preprocessing: Record<string, unknown> };
+    const image = { width: 32, height: 16, data: new Uint8Array(32 * 16 * 3).map((_, i) => (i * 37) % 256) };
+    const plain = await LesionModel.load(dir);
+    const atOne = await plain.predict(image);
+    expect([atOne.width, atOne.height, atOne.stride]).toEqual([16, 8, 2]);
+    const atTwo = await plain.predict(image, { scale: 2 });
+    expect([atTwo.width, atTwo.height, atTwo.stride]).toEqual([32, 16, 1]);
+    await plain.release();
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ ...manifest, preprocessing: { ...manifest.preprocessing, inferenceScale: 2 } }));
+    const scaled = await LesionModel.load(dir);
+    const byManifest = await scaled.predict(image);
+    expect([byManifest.width, byManifest.height, byManifest.stride]).toEqual([32, 16, 1]);
+    expect(byManifest.maps.MA).toEqual(atTwo.maps.MA);
+    await scaled.release();
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ ...manifest, preprocessing: { ...manifest.preprocessing, inferenceScale: 5 } }));
+    expect(await codeOf(LesionModel.load(dir))).toBe('MODEL_MANIFEST_INVALID');
+  });
+
   it('fails loudly on a checksum mismatch', async () => {
     const dir = await copyFixture();
     const bytes = await readFile(join(dir, 'model.onnx'));
