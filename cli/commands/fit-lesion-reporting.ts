@@ -81,7 +81,7 @@ export async function run(args: string[]): Promise<number> {
     dmeExudateMinScore: fit.dmeExudateMinScore,
     fit: {
       command: `drgrade fit-lesion-reporting --images <IDRiD grading-train> --labels <labels.csv>${values.cv ? ' --cv <fold models> --aliases <match-splits output>' : ''} --write`,
-      model: { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256 },
+      model: { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256, rankerSha256: model.rankerSha256 },
       photographs: samples.length, notGradable: failed, goalMargin: 0.7, heldOutByFoldModels: picker ? [...byStem.keys()].filter((st) => modelFor(st) !== model).length : 0, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
     },
   };

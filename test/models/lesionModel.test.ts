@@ -6,8 +6,10 @@ import { defaultModelDir } from '../../shared/grading/defaultModelDir.js';
 import { readLesionGrading } from '../../shared/grading/LesionGrading.js';
 import { readModelManifest } from '../../shared/grading/loadModel.js';
 import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
+import { candidateFeatureNames } from '../../shared/lesions/candidateFeatures.js';
 import { lesionClasses } from '../../shared/lesions/lesionClasses.js';
 import { LesionModel } from '../../shared/lesions/LesionModel.js';
+import { rescoreWithLesionMaps } from '../../shared/lesions/rescoreWithLesionMaps.js';
 
 describe('the shipped lesion model (models/lesions) and lesion-based grade (models/default/lesion-grading.json)', () => {
   let model: LesionModel;
@@ -32,9 +34,29 @@ describe('the shipped lesion model (models/lesions) and lesion-based grade (mode
     expect(file.fit.outOfFold.healthyPhotographs).toBeGreaterThan(100);
   });
 
-  it('maps a flat image to low probabilities everywhere (nothing on an empty retina)', async () => {
-    const maps = await model.predict({ width: 96, height: 96, data: new Uint8Array(96 * 96 * 3).fill(128) });
-    for (const c of lesionClasses) expect(Math.max(...maps.maps[c.code]!)).toBeLessThan(model.reporting.minScore[c.kind]);
+  it('reports nothing on an empty retina: every candidate of a flat image stays below the reporting thresholds', async () => {
+    const side = 96;
+    const maps = await model.predict({ width: side, height: side, data: new Uint8Array(side * side * 3).fill(128) });
+    const mask = { width: side, height: side, data: new Uint8Array(side * side).fill(1) };
+    const green = { width: side, height: side, data: new Float32Array(side * side).fill(100) };
+    const frst = [{ kind: 'dark' as const, x: 48, y: 48, radius: 3 }, { kind: 'bright' as const, x: 30, y: 60, radius: 3 }];
+    const candidates = rescoreWithLesionMaps(frst, maps, mask, { context: { green, circle: { cx: 48, cy: 48, radius: 48 }, disc: null }, ranker: model.ranker, minPeak: 0 });
+    expect(candidates.length).toBeGreaterThanOrEqual(2);
+    for (const c of candidates) expect(c.score).toBeLessThan(model.reporting.minScore[c.kind]);
+    for (const c of lesionClasses) expect(Math.max(...maps.maps[c.code]!)).toBeLessThan(0.5);
+  });
+
+  it('ships the candidate ranker fitted on the out-of-fold candidates of its fold models, for this code\'s features', async () => {
+    expect(model.ranker).not.toBeNull();
+    const file = JSON.parse(await readFile(join(defaultLesionModelDir(), 'ranker.json'), 'utf8'));
+    expect(file.features).toEqual([...candidateFeatureNames]);
+    expect(file.fit.photographs).toBe(54);
+    expect(file.fit.folds).toBe(5);
+    // The reporting thresholds were fitted on the ranked scores this ranker gives.
+    const reporting = JSON.parse(await readFile(join(defaultLesionModelDir(), 'reporting.json'), 'utf8'));
+    expect(reporting.fit.model.rankerSha256).toBe(model.rankerSha256);
+    expect(file.fit.nestedFigures.ranked.red.frocScore).toBeGreaterThan(file.fit.nestedFigures.mapScores.red.frocScore);
+    expect(model.manifest.preprocessing.inferenceScale).toBe(1.4);
   });
 
   it('ships the lesion-based grade fitted beside the shipped CNN', async () => {

@@ -62,8 +62,11 @@ describe('lesion recipe (python -m drgrade_train train-lesions)', () => {
         expect(model.manifest.labels).toEqual(lesionClasses.map((c) => c.code));
         expect(model.manifest.training.fold).toBe(name === 'final' ? 'final' : name.slice(5));
         expect((model.manifest.training.heldOut as string[]).length).toBe(name === 'final' ? 0 : 1);
+        // The recipe writes inferenceScale 1.4: a 40 px image is read at 56 px, maps of 28 at stride 40 / 56 × 2.
+        expect(model.manifest.preprocessing.inferenceScale).toBe(1.4);
         const maps = await model.predict({ width: 40, height: 40, data: new Uint8Array(40 * 40 * 3).fill(128) });
-        expect([maps.width, maps.height]).toEqual([20, 20]);
+        expect([maps.width, maps.height]).toEqual([28, 28]);
+        expect(maps.stride).toBeCloseTo(80 / 56, 12);
       } finally {
         await model.release();
       }
