@@ -35,6 +35,8 @@ export class LesionModel {
   /** sha256 of `ranker.json` (null without one): with the model's sha256, what decides the candidates' scores. */
   readonly rankerSha256: string | null;
   readonly #session: InferenceSession;
+  readonly #tilePx: number;
+  readonly #tileMarginPx: number;
 
   private constructor(dir: string, manifest: LesionModelManifest, reporting: LesionReporting, ranker: { ranker: CandidateRanker; sha256: string } | null, session: InferenceSession) {
     this.dir = dir;
@@ -43,6 +45,10 @@ export class LesionModel {
     this.ranker = ranker?.ranker ?? null;
     this.rankerSha256 = ranker?.sha256 ?? null;
     this.#session = session;
+    // 384 px tiles with 96 px of context: the shipped LesionNet's maps are bit-identical to one whole-image run
+    // (test/models/lesionModel.test.ts), and the pipeline's peak memory falls by about 100 MB (docs/lesions.md).
+    this.#tilePx = 384;
+    this.#tileMarginPx = 96;
   }
 
   /**
@@ -85,15 +91,51 @@ export class LesionModel {
   /**
    * Probability maps of `enhanced` (the analysis core's enhanced normalised image), read at `scale` (default the
    * manifest's `preprocessing.inferenceScale`, else 1: the image is resampled by it first) and padded to the model's
-   * multiple; the maps' `stride` is in the pixels of `enhanced`.
+   * multiple; the maps' `stride` is in the pixels of `enhanced`. `tilePx` (0 = one run on the whole image) and
+   * `tileMarginPx` override the tiling (default 384 and 96).
    */
-  async predict(enhanced: RgbImage, options: { scale?: number } = {}): Promise<LesionMaps> {
+  async predict(enhanced: RgbImage, options: { scale?: number; tilePx?: number; tileMarginPx?: number } = {}): Promise<LesionMaps> {
     const scale = options.scale ?? this.manifest.preprocessing.inferenceScale ?? 1;
     if (!(scale >= 0.5 && scale <= 3)) throw new DrgradeError('INVALID_ARGUMENT', `Expected a lesion-model scale from 0.5 to 3 but received ${scale}`);
-    if (scale === 1) return this.#predictAtSize(enhanced);
+    if (scale === 1) return this.#predictTiled(enhanced, options);
     const read = await resampleImage(enhanced, { size: { width: Math.max(1, Math.round(enhanced.width * scale)), height: Math.max(1, Math.round(enhanced.height * scale)) }, kernel: 'linear' });
-    const maps = await this.#predictAtSize(read);
+    const maps = await this.#predictTiled(read, options);
     return { ...maps, stride: (maps.stride * enhanced.width) / read.width };
+  }
+
+  /**
+   * Runs the model on tiles of `tilePx` (a multiple of `input.multipleOf`) with `tileMarginPx` of context on each side
+   * and keeps each tile's centre: with the margin at least the network's reach and tile origins on its 16 px grid,
+   * the maps equal one run on the whole image, bit for bit, while each run's activations stay small enough for the
+   * allocator to reuse between runs instead of mapping and unmapping tens of megabytes per layer.
+   */
+  async #predictTiled(image: RgbImage, options: { tilePx?: number; tileMarginPx?: number }): Promise<LesionMaps> {
+    const tile = options.tilePx ?? this.#tilePx;
+    const margin = options.tileMarginPx ?? this.#tileMarginPx;
+    const { width: w, height: h } = image;
+    if (tile <= 0 || (w <= tile + margin && h <= tile + margin)) return this.#predictAtSize(image);
+    const stride = this.manifest.output.stride;
+    const cw = Math.ceil(w / stride), ch = Math.ceil(h / stride);
+    const out: Partial<Record<LesionCode, Float32Array>> = {};
+    for (const code of this.manifest.labels) out[code] = new Float32Array(cw * ch);
+    for (let y0 = 0; y0 < h; y0 += tile) {
+      for (let x0 = 0; x0 < w; x0 += tile) {
+        const ix0 = Math.max(0, x0 - margin), iy0 = Math.max(0, y0 - margin);
+        const ix1 = Math.min(w, x0 + tile + margin), iy1 = Math.min(h, y0 + tile + margin);
+        const sw = ix1 - ix0, sh = iy1 - iy0;
+        const sub = new Uint8Array(sw * sh * 3);
+        for (let y = 0; y < sh; y++) sub.set(image.data.subarray(((iy0 + y) * w + ix0) * 3, ((iy0 + y) * w + ix1) * 3), y * sw * 3);
+        const part = await this.#predictAtSize({ width: sw, height: sh, data: sub });
+        const mx0 = x0 / stride, my0 = y0 / stride;
+        const mx1 = Math.min(cw, (x0 + tile) / stride), my1 = Math.min(ch, (y0 + tile) / stride);
+        const ox = (x0 - ix0) / stride, oy = (y0 - iy0) / stride;
+        for (const code of this.manifest.labels) {
+          const src = part.maps[code]!, dst = out[code]!;
+          for (let my = my0; my < my1; my++) dst.set(src.subarray((my - my0 + oy) * part.width + ox, (my - my0 + oy) * part.width + ox + (mx1 - mx0)), my * cw + mx0);
+        }
+      }
+    }
+    return { width: cw, height: ch, stride, maps: out };
   }
 
   async #predictAtSize(enhanced: RgbImage): Promise<LesionMaps> {

@@ -46,6 +46,21 @@ describe('the shipped lesion model (models/lesions) and lesion-based grade (mode
     for (const c of lesionClasses) expect(Math.max(...maps.maps[c.code]!)).toBeLessThan(0.5);
   });
 
+  it('gives the same maps, bit for bit, tiled (the default) and in one run on the whole image', async () => {
+    const side = 700;
+    const data = new Uint8Array(side * side * 3);
+    let seed = 3;
+    for (let i = 0; i < data.length; i++) { seed = (seed * 1103515245 + 12345) & 0x7fffffff; data[i] = 90 + ((seed >> 16) % 90); }
+    const image = { width: side, height: side, data };
+    const tiled = await model.predict(image);
+    const whole = await model.predict(image, { tilePx: 0 });
+    expect([tiled.width, tiled.height, tiled.stride]).toEqual([whole.width, whole.height, whole.stride]);
+    for (const c of lesionClasses) expect(tiled.maps[c.code]).toEqual(whole.maps[c.code]);
+    // A margin too small for the network's reach shows at the seams: the check above can fail.
+    const short = await model.predict(image, { tileMarginPx: 16 });
+    expect(lesionClasses.some((c) => short.maps[c.code]!.some((v, i) => v !== whole.maps[c.code]![i]))).toBe(true);
+  });
+
   it('ships the candidate ranker fitted on the out-of-fold candidates of its fold models, for this code\'s features', async () => {
     expect(model.ranker).not.toBeNull();
     const file = JSON.parse(await readFile(join(defaultLesionModelDir(), 'ranker.json'), 'utf8'));
