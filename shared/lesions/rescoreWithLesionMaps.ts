@@ -51,6 +51,7 @@ export function rescoreWithLesionMaps(frst: readonly { kind: 'dark' | 'bright'; 
     const classes = lesionClasses.filter((c) => c.kind === kind && maps.maps[c.code]);
     if (classes.length === 0) continue;
     const found: ScoredCandidate[] = [];
+    const peaks = new Map<ScoredCandidate, { map: Float32Array; x: number; y: number; v: number }>();
     for (const c of frst) {
       if (c.kind !== kind) continue;
       const best = maxInDisc(maps, classes.map((k) => k.code), c.x / stride, c.y / stride, Math.max(1, c.radius / stride));
@@ -67,15 +68,22 @@ export function rescoreWithLesionMaps(frst: readonly { kind: 'dark' | 'bright'; 
           const nx = x * stride + (stride - 1) / 2, ny = y * stride + (stride - 1) / 2;
           const mi = Math.round(ny) * mask.width + Math.round(nx);
           if (!mask.data[mi]) continue;
-          found.push({ kind, class: cls.label, x: nx, y: ny, radius: blobRadius(map, mw, mh, x, y, v) * stride, score: v, source: 'map' });
+          const peak: ScoredCandidate = { kind, class: cls.label, x: nx, y: ny, radius: 0, score: v, source: 'map' };
+          found.push(peak);
+          peaks.set(peak, { map, x, y, v });
         }
       }
     }
     found.sort((a, b) => b.score - a.score);
-    const spaced = suppressClose(found.filter((c) => keep(c.x, c.y)), minDistance, Infinity);
+    // A peak's radius is measured only once it survives spacing (spacing does not read it): most peaks do not.
+    const spaced = suppressClose(found.filter((c) => keep(c.x, c.y)), minDistance, Infinity).map((c) => {
+      const p = peaks.get(c);
+      return p ? { ...c, radius: blobRadius(p.map, mw, mh, p.x, p.y, p.v) * stride } : c;
+    });
     // Dark blots (haemorrhages) swallow the weaker peaks inside them; exudates stay one finding per peak, because
     // they come in clusters of separate specks (merging them cost 5 points of exudate sensitivity at 8 FP per image).
-    const kept = (kind === 'dark' ? insideNone(spaced) : spaced).slice(0, options.maxCandidates ?? 400);
+    const limit = options.maxCandidates ?? 400;
+    const kept = kind === 'dark' ? insideNone(spaced, limit) : spaced.slice(0, limit);
     const context = options.context ? { ...options.context, maps } : null;
     const ranker = context ? (options.ranker ?? null) : null;
     if (!context || (!ranker && !options.keepFeatures)) {
@@ -118,9 +126,12 @@ function blobRadius(map: Float32Array, w: number, h: number, px: number, py: num
   return Math.max(1, Math.sqrt(n / Math.PI));
 }
 
-/** Drops, in score order, every candidate whose centre lies inside an already kept one's radius. */
-function insideNone(sorted: readonly ScoredCandidate[]): ScoredCandidate[] {
+/** Drops, in score order, every candidate whose centre lies inside an already kept one's radius; stops at `limit` kept. */
+function insideNone(sorted: readonly ScoredCandidate[], limit: number): ScoredCandidate[] {
   const kept: ScoredCandidate[] = [];
-  for (const c of sorted) if (!kept.some((k) => Math.hypot(k.x - c.x, k.y - c.y) < k.radius)) kept.push(c);
+  for (const c of sorted) {
+    if (kept.length >= limit) break;
+    if (!kept.some((k) => Math.hypot(k.x - c.x, k.y - c.y) < k.radius)) kept.push(c);
+  }
   return kept;
 }
