@@ -2,10 +2,10 @@ import { availableParallelism, totalmem } from 'node:os';
 
 /**
  * Peak resident memory one analysis of a 4288 × 2848 photograph takes, with headroom: `bench pipeline` peaked at
- * 673–710 MB against 185 MB for the runtime and both models loaded, i.e. about 490–525 MB per analysis since the
- * lesion model reads the image at 1.4× (docs/lesions.md; it was about 300 MB before).
+ * 560–577 MB against 185 MB for the runtime and both models loaded, i.e. about 375–392 MB per analysis with the
+ * lesion model at 1.4× on tiles with its memory arena (docs/lesions.md; about 300 MB at scale 1).
  */
-export const analysisMemoryBytes = 576 * 1024 * 1024;
+export const analysisMemoryBytes = 448 * 1024 * 1024;
 
 /** Memory kept for the runtime, the model and the host before any analysis. */
 const baseMemoryBytes = 512 * 1024 * 1024;

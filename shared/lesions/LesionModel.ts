@@ -55,9 +55,11 @@ export class LesionModel {
    * Loads `model.json` + `model.onnx` from `dir`. Failures: `MODEL_NOT_FOUND`, `MODEL_MANIFEST_INVALID`,
    * `MODEL_CHECKSUM_MISMATCH`, `MODEL_INPUT_MISMATCH`, `MODEL_OUTPUT_MISMATCH`.
    * @param options session options; by default one intra-op thread (the analysis runs one photograph per core) and
-   *   no CPU memory arena (its activations are tens of megabytes and would stay resident between photographs).
+   *   ONNX Runtime's CPU memory arena: the model runs on 384 px tiles, so the arena holds one tile's activations
+   *   and reuses them, where without it every layer's buffers went through malloc and the heap fragmented
+   *   (pipeline peak 541–545 MB with the arena against 650–684 MB without, and a faster model; docs/lesions.md).
    */
-  static async load(dir: string, options: OrtSessionOptions = { intraOpNumThreads: 1, cpuMemArena: false }): Promise<LesionModel> {
+  static async load(dir: string, options: OrtSessionOptions = { intraOpNumThreads: 1 }): Promise<LesionModel> {
     const absolute = resolve(dir);
     const parsed = parseJson((await readModelFile(join(absolute, 'model.json'))).toString('utf8'), 'model.json');
     const manifest = validateLesionManifest(parsed);

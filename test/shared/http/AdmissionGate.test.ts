@@ -75,10 +75,10 @@ describe('defaultConcurrentAnalyses', () => {
   const gib = 1024 ** 3;
   it('is one per core when memory allows, fewer when it does not, and never 0', () => {
     expect(defaultConcurrentAnalyses(4, 16 * gib)).toBe(4);
-    // Flex Consumption 2 GB instance: (2048 - 512) / 576 MiB = 2 analyses fit; 8 cores do not change that.
+    // Flex Consumption 2 GB instance: (2048 - 512) / 448 MiB = 3 analyses fit, but 2 cores.
     expect(defaultConcurrentAnalyses(2, 2 * gib)).toBe(2);
-    expect(defaultConcurrentAnalyses(8, 2 * gib)).toBe(2);
-    expect(defaultConcurrentAnalyses(8, 4 * gib)).toBe(6);
+    expect(defaultConcurrentAnalyses(8, 2 * gib)).toBe(3);
+    expect(defaultConcurrentAnalyses(8, 4 * gib)).toBe(8);
     expect(defaultConcurrentAnalyses(8, 0.5 * gib)).toBe(1);
   });
 });
