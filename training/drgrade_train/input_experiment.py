@@ -19,7 +19,6 @@ import argparse
 import csv
 import json
 import os
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .cnn_run import train_cnn_run
 from .constants import LABELS, NUM_CLASSES, REFERABLE_FROM
 from .learning_curve import LearningCurveError, read_features
 from .metrics import binary_rates, binary_task_aucs, bootstrap_auc_ci, quadratic_kappa, referable_probability, roc_auc, softmax
@@ -118,37 +118,10 @@ def read_run_logits(path: str) -> dict[str, np.ndarray]:
 
 def train_fold(table: Folds, kind: str, fold: int, prepared: str, labels: str, runs: str, train_args: Sequence[str]) -> str:
     """Trains (or reuses) one fold's run; returns its val_predictions.csv."""
-    run = os.path.join(runs, f"{kind}-fold{fold}")
-    predictions = os.path.join(run, "val_predictions.csv")
     settings = {"kind": kind, "trainArgs": list(train_args), "fold": fold, "stems": sorted(table.stems)}
-    settings_path = os.path.join(run, "input-experiment-run.json")
-    if os.path.exists(settings_path):
-        with open(settings_path, encoding="utf-8") as fh:
-            if json.load(fh) != settings:
-                raise InputExperimentError(f"{os.path.basename(run)} in {runs} was trained with other settings; pass another --runs folder")
-    if os.path.exists(predictions):
-        return predictions
-    os.makedirs(run, exist_ok=True)
-    with open(settings_path, "w", encoding="utf-8") as fh:
-        json.dump(settings, fh)
-    split = os.path.join(run, "input-experiment-split.csv")
-    with open(split, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["stem", "grade", "group", "split"])
-        for s, g, grp, f in zip(table.stems, table.grades, table.groups, table.folds):
-            w.writerow([s, int(g), grp, "val" if int(f) == fold else "train"])
-    training_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    command = [sys.executable, "-m", "drgrade_train.train", "--prepared", os.path.join(prepared, kind), "--kind", kind,
-               "--labels", labels, "--select-epoch", "last", *train_args, "--split", split, "--out", run]
-    if os.path.exists(os.path.join(run, "last.pt")):
-        command += ["--resume", run]
-    with open(os.path.join(run, "input-experiment-train.log"), "w", encoding="utf-8") as out:
-        done = subprocess.run(command, cwd=training_dir, stdout=out, stderr=subprocess.STDOUT)
-    if done.returncode != 0 or not os.path.exists(predictions):
-        with open(os.path.join(run, "input-experiment-train.log"), encoding="utf-8") as fh:
-            tail = fh.read()[-600:]
-        raise InputExperimentError(f"train.py failed ({done.returncode}) for {os.path.basename(run)}: {tail.strip()}")
-    return predictions
+    rows = [(s, int(g), grp, "val" if int(f) == fold else "train") for s, g, grp, f in zip(table.stems, table.grades, table.groups, table.folds)]
+    args = ["--prepared", os.path.join(prepared, kind), "--kind", kind, "--labels", labels, "--select-epoch", "last", *train_args]
+    return train_cnn_run(os.path.join(runs, f"{kind}-fold{fold}"), settings, "input-experiment", rows, args, InputExperimentError)
 
 
 def collect(table: Folds, prediction_files: dict[int, str]) -> np.ndarray:

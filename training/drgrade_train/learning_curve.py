@@ -38,6 +38,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .cnn_run import train_cnn_run
 from .constants import LABELS, NUM_CLASSES, REFERABLE_FROM
 from .metrics import roc_auc
 
@@ -223,37 +224,13 @@ def cnn_trainer(table: FeatureTable, runs_dir: str, train_args: Sequence[str], l
     checkpoint, so a long study continues where it stopped. ``train_args`` go to train.py as given (data,
     epochs, --max-minutes…)."""
     stems = np.asarray(table.stems)
-    training_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
     def train(fraction: float, fold: int, repeat: int, chosen: np.ndarray, val: np.ndarray) -> np.ndarray:
         run = os.path.join(runs_dir, f"fraction{round(fraction * 100):03d}-fold{fold}-repeat{repeat}")
-        predictions = os.path.join(run, "val_predictions.csv")
         settings = {"trainArgs": list(train_args), "train": sorted(stems[chosen].tolist()), "val": sorted(stems[val].tolist())}
-        settings_path = os.path.join(run, "learning-curve-run.json")
-        if os.path.exists(settings_path):
-            with open(settings_path, encoding="utf-8") as fh:
-                if json.load(fh) != settings:
-                    raise LearningCurveError(f"{os.path.basename(run)} in {runs_dir} was trained with other settings or photographs; pass another --runs folder")
-        if not os.path.exists(predictions):
-            os.makedirs(run, exist_ok=True)
-            with open(settings_path, "w", encoding="utf-8") as fh:
-                json.dump(settings, fh)
-            split = os.path.join(run, "learning-curve-split.csv")
-            with open(split, "w", newline="", encoding="utf-8") as fh:
-                w = csv.writer(fh)
-                w.writerow(["stem", "grade", "group", "split"])
-                for i in np.flatnonzero(chosen | val):
-                    w.writerow([table.stems[i], int(table.grades[i]), table.groups[i], "val" if val[i] else "train"])
-            command = [sys.executable, "-m", "drgrade_train.train", *train_args, "--split", split, "--out", run]
-            if os.path.exists(os.path.join(run, "last.pt")):
-                command += ["--resume", run]
-            log(f"fraction {fraction:.2f}, fold {fold}, repeat {repeat}: training the CNN on {int(chosen.sum())} photographs")
-            with open(os.path.join(run, "learning-curve-train.log"), "w", encoding="utf-8") as out:
-                done = subprocess.run(command, cwd=training_dir, stdout=out, stderr=subprocess.STDOUT)
-            if done.returncode != 0 or not os.path.exists(predictions):
-                with open(os.path.join(run, "learning-curve-train.log"), encoding="utf-8") as fh:
-                    tail = fh.read()[-600:]
-                raise LearningCurveError(f"train.py failed ({done.returncode}) for {os.path.basename(run)}: {tail.strip()}")
+        rows = [(table.stems[i], int(table.grades[i]), table.groups[i], "val" if val[i] else "train") for i in np.flatnonzero(chosen | val)]
+        predictions = train_cnn_run(run, settings, "learning-curve", rows, train_args, LearningCurveError,
+                                    on_train=lambda: log(f"fraction {fraction:.2f}, fold {fold}, repeat {repeat}: training the CNN on {int(chosen.sum())} photographs"))
         by_stem: dict[str, list[float]] = {}
         with open(predictions, newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
