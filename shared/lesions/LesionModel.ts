@@ -45,19 +45,22 @@ export class LesionModel {
     this.ranker = ranker?.ranker ?? null;
     this.rankerSha256 = ranker?.sha256 ?? null;
     this.#session = session;
-    // 384 px tiles with 96 px of context: the shipped LesionNet's maps are bit-identical to one whole-image run
-    // (test/models/lesionModel.test.ts), and the pipeline's peak memory falls by about 100 MB (docs/lesions.md).
-    this.#tilePx = 384;
+    // Tiles of at most 768 px, balanced over the image, with 96 px of context: the shipped LesionNet's maps are
+    // bit-identical to one whole-image run (test/models/lesionModel.test.ts). On the 1501 px image read at 1.4× that
+    // is 2 × 2 tiles of 752 px, computing 1.27× the image's pixels where 384 px tiles computed 1.96×; with the
+    // memory pattern off the pipeline's peak stays near that of the small tiles (docs/lesions.md).
+    this.#tilePx = 768;
     this.#tileMarginPx = 96;
   }
 
   /**
    * Loads `model.json` + `model.onnx` from `dir`. Failures: `MODEL_NOT_FOUND`, `MODEL_MANIFEST_INVALID`,
    * `MODEL_CHECKSUM_MISMATCH`, `MODEL_INPUT_MISMATCH`, `MODEL_OUTPUT_MISMATCH`.
-   * @param options session options; by default one intra-op thread (the analysis runs one photograph per core) and
-   *   ONNX Runtime's CPU memory arena: the model runs on 384 px tiles, so the arena holds one tile's activations
-   *   and reuses them, where without it every layer's buffers went through malloc and the heap fragmented
-   *   (pipeline peak 541–545 MB with the arena against 650–684 MB without, and a faster model; docs/lesions.md).
+   * @param options session options; by default one intra-op thread (the analysis runs one photograph per core),
+   *   ONNX Runtime's CPU memory arena and no memory pattern: the model runs on tiles, so the arena holds one
+   *   tile's activations and reuses them, where without it every layer's buffers went through malloc and the heap
+   *   fragmented (pipeline peak 541–545 MB with the arena against 650–684 MB without, and a faster model), and the
+   *   memory pattern would hold all of a tile's layers at once (docs/lesions.md).
    */
   static async load(dir: string, options: OrtSessionOptions = { intraOpNumThreads: 1 }): Promise<LesionModel> {
     const absolute = resolve(dir);
@@ -71,7 +74,7 @@ export class LesionModel {
     // On the calling thread unless asked otherwise: the lesion model runs inside the analysis of one photograph,
     // which is CPU-bound on that thread anyway (one photograph per core), so a worker would add a thread and a copy
     // of the input without freeing anything.
-    const { session } = await createOrtSession(bytes, { sessionWorkers: 0, ...options });
+    const { session } = await createOrtSession(bytes, { sessionWorkers: 0, memPattern: false, ...options });
     const input = session.inputMetadata.find((m) => m.name === manifest.input.name);
     if (!input || session.inputMetadata.length !== 1 || !input.isTensor || input.type !== 'uint8') {
       await session.release();
@@ -93,8 +96,8 @@ export class LesionModel {
   /**
    * Probability maps of `enhanced` (the analysis core's enhanced normalised image), read at `scale` (default the
    * manifest's `preprocessing.inferenceScale`, else 1: the image is resampled by it first) and padded to the model's
-   * multiple; the maps' `stride` is in the pixels of `enhanced`. `tilePx` (0 = one run on the whole image) and
-   * `tileMarginPx` override the tiling (default 384 and 96).
+   * multiple; the maps' `stride` is in the pixels of `enhanced`. `tilePx` (the largest tile; 0 = one run on the
+   * whole image) and `tileMarginPx` override the tiling (default 768 and 96; see {@link balancedTilePx}).
    */
   async predict(enhanced: RgbImage, options: { scale?: number; tilePx?: number; tileMarginPx?: number } = {}): Promise<LesionMaps> {
     const scale = options.scale ?? this.manifest.preprocessing.inferenceScale ?? 1;
@@ -106,16 +109,17 @@ export class LesionModel {
   }
 
   /**
-   * Runs the model on tiles of `tilePx` (a multiple of `input.multipleOf`) with `tileMarginPx` of context on each side
+   * Runs the model on tiles of at most `tilePx` ({@link balancedTilePx}) with `tileMarginPx` of context on each side
    * and keeps each tile's centre: with the margin at least the network's reach and tile origins on its 16 px grid,
    * the maps equal one run on the whole image, bit for bit, while each run's activations stay small enough for the
    * allocator to reuse between runs instead of mapping and unmapping tens of megabytes per layer.
    */
   async #predictTiled(image: RgbImage, options: { tilePx?: number; tileMarginPx?: number }): Promise<LesionMaps> {
-    const tile = options.tilePx ?? this.#tilePx;
+    const maxTile = options.tilePx ?? this.#tilePx;
     const margin = options.tileMarginPx ?? this.#tileMarginPx;
     const { width: w, height: h } = image;
-    if (tile <= 0 || (w <= tile + margin && h <= tile + margin)) return this.#predictAtSize(image);
+    if (maxTile <= 0 || (w <= maxTile + margin && h <= maxTile + margin)) return this.#predictAtSize(image);
+    const tile = balancedTilePx(Math.max(w, h), maxTile, this.manifest.input.multipleOf);
     const stride = this.manifest.output.stride;
     const cw = Math.ceil(w / stride), ch = Math.ceil(h / stride);
     const out: Partial<Record<LesionCode, Float32Array>> = {};
@@ -186,4 +190,19 @@ function parseJson(text: string, file: string): unknown {
   } catch (error) {
     throw new DrgradeError('MODEL_MANIFEST_INVALID', `Expected JSON for ${file} but received text that does not parse (${(error as Error).message})`, { cause: error });
   }
+}
+
+/**
+ * The tile side for an image side of `size`: as few tiles as `maxTile` allows, all about the same size, rounded up
+ * to `multipleOf` (tile origins stay on the network's grid, which keeps tiled maps equal to a whole-image run).
+ * Without balancing, 768 px tiles on a 1501 px side would leave a 733 + 768 split that is fine, but on 1600 px a
+ * 64 px sliver tile whose 96 px margins cost more than its pixels.
+ */
+export function balancedTilePx(size: number, maxTile: number, multipleOf: number): number {
+  if (!(Number.isInteger(size) && size > 0 && Number.isInteger(maxTile) && maxTile >= multipleOf && Number.isInteger(multipleOf) && multipleOf > 0)) {
+    throw new DrgradeError('INVALID_ARGUMENT', `Expected positive integer sizes with maxTile >= multipleOf but received size ${size}, maxTile ${maxTile}, multipleOf ${multipleOf}`);
+  }
+  const cap = Math.floor(maxTile / multipleOf) * multipleOf;
+  const tiles = Math.ceil(size / cap);
+  return Math.min(cap, Math.ceil(size / tiles / multipleOf) * multipleOf);
 }

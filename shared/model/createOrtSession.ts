@@ -31,6 +31,14 @@ export interface OrtSessionOptions {
    */
   readonly cpuMemArena?: boolean;
   /**
+   * Keep ONNX Runtime's memory pattern: after the first run of an input shape it plans one block for all of that
+   * run's activations together. Off for the lesion model on its large tiles: the block holds every layer's buffers
+   * at once where the arena alone reuses a layer's freed buffers for the next (pipeline peak 648–661 MB with it,
+   * 559–571 MB without, on 752 px tiles; docs/lesions.md).
+   * @default true
+   */
+  readonly memPattern?: boolean;
+  /**
    * Worker threads that hold the session and run it off the calling thread ({@link OrtWorkerSession}), so that
    * the event loop stays free while a batch runs (a server keeps answering health probes). 0 creates the session
    * on the calling thread, whose `run` blocks that thread. Each worker holds its own copy of the model. Workers ×
@@ -62,6 +70,7 @@ export async function createOrtSession(bytes: Uint8Array, options: OrtSessionOpt
     graphOptimizationLevel: 'all',
     ...(threads ? { intraOpNumThreads: threads } : {}),
     ...(options.cpuMemArena === false ? { enableCpuMemArena: false } : {}),
+    ...(options.memPattern === false ? { enableMemPattern: false } : {}),
     extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } },
   };
   if (preference !== 'cpu') {

@@ -8,7 +8,7 @@ import { readModelManifest } from '../../shared/grading/loadModel.js';
 import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
 import { candidateFeatureNames } from '../../shared/lesions/candidateFeatures.js';
 import { lesionClasses } from '../../shared/lesions/lesionClasses.js';
-import { LesionModel } from '../../shared/lesions/LesionModel.js';
+import { balancedTilePx, LesionModel } from '../../shared/lesions/LesionModel.js';
 import { rescoreWithLesionMaps } from '../../shared/lesions/rescoreWithLesionMaps.js';
 
 describe('the shipped lesion model (models/lesions) and lesion-based grade (models/default/lesion-grading.json)', () => {
@@ -47,18 +47,36 @@ describe('the shipped lesion model (models/lesions) and lesion-based grade (mode
   });
 
   it('gives the same maps, bit for bit, tiled (the default) and in one run on the whole image', async () => {
-    const side = 700;
+    // 1000 px: over one tile (768 + 96), so the default runs 2 × 2 balanced tiles of 512 px.
+    const side = 1000;
     const data = new Uint8Array(side * side * 3);
     let seed = 3;
     for (let i = 0; i < data.length; i++) { seed = (seed * 1103515245 + 12345) & 0x7fffffff; data[i] = 90 + ((seed >> 16) % 90); }
     const image = { width: side, height: side, data };
-    const tiled = await model.predict(image);
-    const whole = await model.predict(image, { tilePx: 0 });
+    const tiled = await model.predict(image, { scale: 1 });
+    const whole = await model.predict(image, { scale: 1, tilePx: 0 });
     expect([tiled.width, tiled.height, tiled.stride]).toEqual([whole.width, whole.height, whole.stride]);
-    for (const c of lesionClasses) expect(tiled.maps[c.code]).toEqual(whole.maps[c.code]);
+    // Counted rather than toEqual: a deep diff of 250 000-value maps takes minutes when they differ.
+    const differing = (a: LesionMapsLike, b: LesionMapsLike) => lesionClasses.reduce((n, c) => n + a.maps[c.code]!.reduce((k, v, i) => k + (v === b.maps[c.code]![i] ? 0 : 1), 0), 0);
+    expect(differing(tiled, whole)).toBe(0);
     // A margin too small for the network's reach shows at the seams: the check above can fail.
-    const short = await model.predict(image, { tileMarginPx: 16 });
-    expect(lesionClasses.some((c) => short.maps[c.code]!.some((v, i) => v !== whole.maps[c.code]![i]))).toBe(true);
+    const short = await model.predict(image, { scale: 1, tileMarginPx: 16 });
+    expect(differing(short, whole)).toBeGreaterThan(0);
+    // Smaller tiles (3 × 3 of 336 px) are exact too.
+    const small = await model.predict(image, { scale: 1, tilePx: 384 });
+    expect(differing(small, whole)).toBe(0);
+  });
+
+  type LesionMapsLike = Awaited<ReturnType<LesionModel['predict']>>;
+
+  it('balances tiles over the image on the network\'s 16 px grid', () => {
+    expect(balancedTilePx(1501, 768, 16)).toBe(752); // the 1072 px image read at 1.4×: 2 × 2 tiles
+    expect(balancedTilePx(1600, 768, 16)).toBe(544); // 3 tiles, not 768 + 768 + a 64 px sliver
+    expect(balancedTilePx(1000, 768, 16)).toBe(512);
+    expect(balancedTilePx(1000, 384, 16)).toBe(336);
+    expect(balancedTilePx(768, 768, 16)).toBe(768);
+    expect(balancedTilePx(700, 100, 16)).toBe(96); // the cap rounds down to the grid
+    expect(() => balancedTilePx(1000, 8, 16)).toThrow(/maxTile >= multipleOf/);
   });
 
   it('ships the candidate ranker fitted on the out-of-fold candidates of its fold models, for this code\'s features', async () => {
