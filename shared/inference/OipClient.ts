@@ -278,9 +278,13 @@ export class OipClient {
       });
       // `on`, not `once`: a second error (e.g. a reset after an abort) must not become an uncaught exception.
       req.on('error', reject);
-      // The parts go out as they are (the tensor bytes are not copied into one buffer first).
+      // The parts go out as they are (the tensor bytes are not copied into one buffer first), corked so that the
+      // headers and every part leave in one writev: written one by one, the JSON header went out in a segment of
+      // its own and the server read the request in more pieces.
+      req.cork();
       for (let i = 0; i < parts.length - 1; i++) req.write(parts[i]!);
       req.end(parts[parts.length - 1]);
+      req.uncork();
     });
   }
 }
