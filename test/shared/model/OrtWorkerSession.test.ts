@@ -107,6 +107,71 @@ describe('OrtWorkerSession', () => {
   });
 });
 
+describe('OrtWorkerSession through shared memory', () => {
+  const feeds = (f: Float32Array, u: Uint8Array, i: BigInt64Array) => ({
+    f: new Tensor('float32', f, [f.length / 2, 2]),
+    u: new Tensor('uint8', u, [u.length / 3, 3]),
+    i: new Tensor('int64', i, [i.length]),
+  });
+
+  it('answers every run after the first through the shared buffer, with the same values, errors and a grown buffer', async () => {
+    const session = await OrtWorkerSession.create(identityBytes, { workers: 1, sessionOptions: { executionProviders: ['cpu'], intraOpNumThreads: 1 } });
+    try {
+      const results: number[][] = [];
+      for (let k = 0; k < 3; k++) {
+        const out = await session.run(feeds(Float32Array.from([k, -k, 0.5, 2]), Uint8Array.from([k, 1, 2, 3, 4, 255]), BigInt64Array.from([BigInt(k) - 3n, 2n ** 40n])));
+        results.push([...(out.f_out!.data as Float32Array), ...(out.u_out!.data as Uint8Array), ...Array.from(out.i_out!.data as BigInt64Array, Number)]);
+        expect(out.i_out!.dims).toEqual([2]);
+      }
+      expect(results[2]).toEqual([2, -2, 0.5, 2, 2, 1, 2, 3, 4, 255, -1, 2 ** 40]);
+      expect(session.sharedRuns).toBe(2);
+      // An error on the shared path is ONNX Runtime's own, and the next run is served.
+      await expect(session.run({ f: new Tensor('float32', new Float32Array(2), [1, 2]) })).rejects.toThrow(/input 'u' is missing in 'feeds'/);
+      // 8 MB of input outgrows the 1 MiB buffer: that run goes by message with a larger buffer, the next one shares it.
+      const big = Float32Array.from({ length: 2 * 1024 * 1024 }, (_, k) => k % 1000);
+      for (let k = 0; k < 2; k++) {
+        const out = await session.run(feeds(big, new Uint8Array(3), new BigInt64Array(1)));
+        expect((out.f_out!.data as Float32Array)[1_999_999]).toBe(999);
+      }
+      expect(session.sharedRuns).toBe(3);
+    } finally {
+      await session.release();
+    }
+  });
+
+  it('keeps the event loop turning while a long run is in flight on the shared path', async () => {
+    const { session: slow } = await createOrtSession(slowModelBytes(), { sessionWorkers: 1, intraOpNumThreads: 1 });
+    try {
+      const input = () => ({ input: new Tensor('float32', new Float32Array(128 * 3072), [128, 3, 32, 32]) });
+      await slow.run(input());
+      const order: string[] = [];
+      const run = slow.run(input()).then(() => order.push('run'));
+      for (let i = 0; i < 3; i++) {
+        await nextTurn();
+        order.push(`turn ${i}`);
+      }
+      await run;
+      expect(order).toEqual(['turn 0', 'turn 1', 'turn 2', 'run']);
+      expect((slow as OrtWorkerSession).sharedRuns).toBe(1);
+    } finally {
+      await slow.release();
+    }
+  });
+
+  it('serves concurrent runs on two workers, each answer to its own caller', async () => {
+    const session = await OrtWorkerSession.create(identityBytes, { workers: 2, sessionOptions: { executionProviders: ['cpu'], intraOpNumThreads: 1 } });
+    try {
+      const runs = Array.from({ length: 40 }, (_, k) => session.run(feeds(Float32Array.from([k, k + 0.5]), Uint8Array.from([k, 0, 0]), BigInt64Array.from([BigInt(k)]))));
+      const outs = await Promise.all(runs);
+      expect(outs.map((o) => (o.f_out!.data as Float32Array)[1])).toEqual(Array.from({ length: 40 }, (_, k) => k + 0.5));
+      expect(outs.map((o) => Number((o.i_out!.data as BigInt64Array)[0]))).toEqual(Array.from({ length: 40 }, (_, k) => k));
+      expect(session.sharedRuns).toBeGreaterThanOrEqual(38);
+    } finally {
+      await session.release();
+    }
+  });
+});
+
 describe('OrtWorkerSession when a worker dies', () => {
   it('fails the run with INFERENCE_UNAVAILABLE and serves the next run from a new worker', async () => {
     const stringIdentity = onnxModelBytes({
