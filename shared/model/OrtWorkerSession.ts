@@ -234,8 +234,7 @@ export class OrtWorkerSession implements InferenceSession {
     slot.worker.on('message', (message: FromWorker) => {
       if (message.kind !== 'result' && message.kind !== 'runError') return;
       const run = slot.running;
-      // id -1: a run from shared memory whose head the worker could not read (it is the slot's running one).
-      if (run === undefined || (run.id !== message.id && !(message.id === -1 && slot.doorbell !== undefined))) return;
+      if (run === undefined || run.id !== message.id) return;
       slot.running = undefined;
       slot.worker.unref();
       if (message.kind === 'result') run.resolve(fromWire(message.outputs));
