@@ -48,45 +48,17 @@ type FromWorker =
 
 interface PendingRun {
   readonly id: number;
-  readonly feeds: Record<string, WireTensor>;
-  readonly fetches: string[] | undefined;
-  readonly options: InferenceSession.RunOptions | undefined;
-  /** Whether `feeds` are this run's own copies (made when it had to queue: the caller may reuse its inputs). */
-  readonly copied: boolean;
+  readonly message: { kind: 'run'; id: number; feeds: Record<string, WireTensor>; fetches?: string[]; options?: InferenceSession.RunOptions };
   /** Buffers made for this run only, which move to the worker instead of being copied again. */
   readonly transfer: ArrayBuffer[];
   readonly resolve: (outputs: InferenceSession.ReturnType) => void;
   readonly reject: (error: unknown) => void;
-  /** Resolves once the run has resolved or rejected. */
-  readonly settled: Promise<void>;
-}
-
-/**
- * Shared memory between the calling thread and one worker, so that a run needs no message in either direction:
- * `ctl[0]` is the number of the latest run rung by the caller, `ctl[1]` that of the latest run the worker finished
- * (-1 once the worker is gone), `ctl[2]` how that run's answer came: 1 in `buffer`, 2 as a message (errors, outputs
- * too large for the buffer). `buffer` holds one frame at a time (see {@link writeFrame}). A message hop costs a
- * structured clone and two message-port wake-ups (0.33–0.43 ms for 307 kB here); this one 0.08–0.11 ms
- * (docs/inference.md).
- */
-interface Doorbell {
-  readonly ctl: Int32Array;
-  buffer: SharedArrayBuffer;
-  rung: number;
 }
 
 interface Slot {
   readonly worker: Worker;
   running: PendingRun | undefined;
-  /** Created with the slot's first run, which goes by message and hands the shared memory to the worker. */
-  doorbell: Doorbell | undefined;
 }
-
-/** `Atomics.waitAsync` (Node 16+; not in this TypeScript lib): resolves once `ctl[index]` is no longer `value`. */
-const waitAsync = (Atomics as unknown as { waitAsync(ctl: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
-
-/** Largest shared buffer per worker; runs whose frames are larger go by message. */
-const maxSharedBytes = 256 * 1024 * 1024;
 
 const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
 const workerSource = `(${ortSessionWorkerMain.toString()})(${JSON.stringify(ortPath)});`;
@@ -98,10 +70,7 @@ const workerSource = `(${ortSessionWorkerMain.toString()})(${JSON.stringify(ortP
  * probes included, for the whole run.
  *
  * It implements `InferenceSession`, so callers keep their code. Inputs are copied to the worker (they belong to
- * the caller, who may reuse them). A worker's first run goes by message and hands it a shared buffer; later runs
- * whose tensors fit go through that buffer with an `Atomics` doorbell in each direction, and no message (errors,
- * string tensors, run options and outputs too large for the buffer still go by message, whose outputs move back
- * without a copy). Errors keep their `name`, message and, for
+ * the caller, who may reuse them); outputs move back without a copy. Errors keep their `name`, message and, for
  * a {@link DrgradeError}, its `code`. A worker that dies fails its run with `INFERENCE_UNAVAILABLE` and is
  * replaced; `release` ends every worker. An idle pool does not keep the process alive.
  */
@@ -115,7 +84,6 @@ export class OrtWorkerSession implements InferenceSession {
   readonly #queue: PendingRun[] = [];
   #nextId = 0;
   #released = false;
-  #sharedRuns = 0;
 
   private constructor(first: Slot, ready: Extract<FromWorker, { kind: 'ready' }>, start: WorkerStart) {
     this.inputNames = ready.inputNames;
@@ -146,11 +114,6 @@ export class OrtWorkerSession implements InferenceSession {
     return session;
   }
 
-  /** Runs answered through shared memory (a worker's first run, and one whose frame outgrew the buffer, go by message). */
-  get sharedRuns(): number {
-    return this.#sharedRuns;
-  }
-
   /** Worker threads currently serving runs. */
   get workerCount(): number {
     return this.#slots.length;
@@ -176,32 +139,18 @@ export class OrtWorkerSession implements InferenceSession {
     } else {
       options = fetchesOrOptions as InferenceSession.RunOptions | undefined;
     }
-    // A run that starts now (a worker is idle) is copied once, at dispatch, straight into shared memory or into
-    // its message; one that must queue is copied here, because the caller may reuse its inputs meanwhile.
-    const copied = this.#queue.length > 0 || !this.#slots.some((slot) => slot.running === undefined);
     const wireFeeds: Record<string, WireTensor> = {};
     const transfer: ArrayBuffer[] = [];
     for (const [name, value] of Object.entries(feeds)) {
       if (value.location !== 'cpu') {
         return Promise.reject(new DrgradeError('INVALID_ARGUMENT', `Expected a CPU tensor for feeds.${name} but received a tensor on '${value.location}'`));
       }
-      wireFeeds[name] = { type: value.type, dims: [...value.dims], data: copied ? copyOfView(value.data, transfer) : value.data };
+      wireFeeds[name] = { type: value.type, dims: [...value.dims], data: copyOfView(value.data, transfer) };
     }
     const id = this.#nextId++;
     return new Promise<InferenceSession.ReturnType>((resolve, reject) => {
-      let settle!: () => void;
-      const settled = new Promise<void>((done) => (settle = done));
-      this.#queue.push({
-        id,
-        feeds: wireFeeds,
-        fetches,
-        options,
-        copied,
-        transfer,
-        resolve: (outputs) => { settle(); resolve(outputs); },
-        reject: (error) => { settle(); reject(error); },
-        settled,
-      });
+      const message = { kind: 'run' as const, id, feeds: wireFeeds, ...(fetches ? { fetches } : {}), ...(options ? { options } : {}) };
+      this.#queue.push({ id, message, transfer, resolve, reject });
       this.#dispatch();
     });
   }
@@ -245,11 +194,6 @@ export class OrtWorkerSession implements InferenceSession {
       const i = this.#slots.indexOf(slot);
       if (i < 0) return;
       this.#slots.splice(i, 1);
-      if (slot.doorbell) {
-        // Wakes the caller's wait on the doorbell, which then finds the run gone.
-        Atomics.store(slot.doorbell.ctl, 1, -1);
-        Atomics.notify(slot.doorbell.ctl, 1);
-      }
       slot.running?.reject(
         new DrgradeError('INFERENCE_UNAVAILABLE', `Expected a running ONNX Runtime worker for session.run but received ${reason}`, { cause, details: { reason: 'worker_exit' } }),
       );
@@ -289,79 +233,13 @@ export class OrtWorkerSession implements InferenceSession {
       // A run in flight keeps the process alive; an idle worker does not.
       slot.worker.ref();
       try {
-        if (!this.#ring(slot, run)) this.#post(slot, run);
+        slot.worker.postMessage(run.message, run.transfer);
       } catch (error) {
         slot.running = undefined;
         slot.worker.unref();
         run.reject(new DrgradeError('INVALID_ARGUMENT', `Expected feeds that can be copied to a worker thread for session.run but received: ${(error as Error).message}`, { cause: error }));
       }
     }
-  }
-
-  /** Sends `run` by message; the first one (and one that needs a larger buffer) also hands over the shared memory. */
-  #post(slot: Slot, run: PendingRun): void {
-    const transfer = run.copied ? run.transfer : [];
-    const feeds: Record<string, WireTensor> = {};
-    for (const [name, t] of Object.entries(run.feeds)) feeds[name] = run.copied ? t : { ...t, data: copyOfView(t.data, transfer) };
-    const bytes = frameBytes(run.feeds, run.fetches);
-    const wanted = bytes === undefined || bytes > maxSharedBytes ? undefined : Math.max(1 << 20, 2 ** Math.ceil(Math.log2(bytes)));
-    let handOver: { ctl?: SharedArrayBuffer; buffer: SharedArrayBuffer } | undefined;
-    if (wanted !== undefined && (slot.doorbell === undefined || slot.doorbell.buffer.byteLength < wanted)) {
-      const buffer = new SharedArrayBuffer(wanted);
-      if (slot.doorbell === undefined) {
-        const ctl = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
-        slot.doorbell = { ctl: new Int32Array(ctl), buffer, rung: 0 };
-        handOver = { ctl, buffer };
-      } else {
-        slot.doorbell.buffer = buffer;
-        handOver = { buffer };
-      }
-    }
-    const message = { kind: 'run' as const, id: run.id, feeds, ...(run.fetches ? { fetches: run.fetches } : {}), ...(run.options ? { options: run.options } : {}), ...(handOver ? { shared: handOver } : {}) };
-    slot.worker.postMessage(message, transfer);
-  }
-
-  /** Runs `run` through the slot's shared memory when it has some and the frame fits; false to send a message instead. */
-  #ring(slot: Slot, run: PendingRun): boolean {
-    const bell = slot.doorbell;
-    if (bell === undefined || run.options !== undefined) return false;
-    const bytes = frameBytes(run.feeds, run.fetches);
-    if (bytes === undefined || bytes > bell.buffer.byteLength) return false;
-    writeFrame(bell.buffer, { id: run.id, ...(run.fetches ? { fetches: run.fetches } : {}) }, run.feeds);
-    const number = ++bell.rung;
-    Atomics.store(bell.ctl, 0, number);
-    Atomics.notify(bell.ctl, 0);
-    const answered = (): void => {
-      if (slot.running !== run) return;
-      const finished = Atomics.load(bell.ctl, 1);
-      if (finished === -1) return;
-      if (finished < number) {
-        // The worker has not stored the previous run's end yet (that run answered by message): wait on.
-        const again = waitAsync(bell.ctl, 1, finished);
-        if (again.async) void (again.value as Promise<string>).then(answered);
-        else queueMicrotask(answered);
-        return;
-      }
-      // An answer by message (an error, or outputs larger than the buffer) is taken by the message handler.
-      if (Atomics.load(bell.ctl, 2) !== 1) return;
-      slot.running = undefined;
-      slot.worker.unref();
-      let outputs: InferenceSession.ReturnType;
-      try {
-        outputs = fromWire(readFrame(bell.buffer).tensors);
-      } catch (error) {
-        run.reject(error);
-        this.#dispatch();
-        return;
-      }
-      this.#sharedRuns++;
-      run.resolve(outputs);
-      this.#dispatch();
-    };
-    const wait = waitAsync(bell.ctl, 1, number - 1);
-    if (wait.async) void (wait.value as Promise<string>).then(answered);
-    else queueMicrotask(answered);
-    return true;
   }
 }
 
@@ -377,7 +255,7 @@ async function startWorker(start: WorkerStart): Promise<{ slot: Slot; ready: Ext
     const onMessage = (message: FromWorker): void => {
       if (message.kind === 'ready') {
         cleanup();
-        resolve({ slot: { worker, running: undefined, doorbell: undefined }, ready: message });
+        resolve({ slot: { worker, running: undefined }, ready: message });
       } else if (message.kind === 'initError') fail(errorFromWire(message.error));
     };
     const onError = (error: Error): void => fail(new DrgradeError('INTERNAL', `Expected an ONNX Runtime worker to start but received: ${error.message}`, { cause: error }));
@@ -412,7 +290,12 @@ async function stopWorker(slot: Slot): Promise<void> {
       worker.postMessage({ kind: 'release' });
     };
     if (slot.running === undefined) release();
-    else void slot.running.settled.then(release);
+    else {
+      const run = slot.running;
+      worker.on('message', (message: FromWorker) => {
+        if ((message.kind === 'result' || message.kind === 'runError') && message.id === run.id) release();
+      });
+    }
   });
 }
 
@@ -427,62 +310,6 @@ function copyOfView(data: Tensor.DataType, transfer: ArrayBuffer[]): Tensor.Data
   const copy = data.slice();
   transfer.push(copy.buffer as ArrayBuffer);
   return copy;
-}
-
-/** Typed-array constructors by ONNX Runtime tensor type (the types that can go through shared memory). */
-const arrayTypes: Readonly<Record<string, { new (buffer: ArrayBufferLike, byteOffset: number, length: number): ArrayBufferView & { slice(): ArrayBufferView }; readonly BYTES_PER_ELEMENT: number }>> = {
-  float32: Float32Array, float64: Float64Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array,
-  int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array, bool: Uint8Array, float16: Uint16Array,
-} as never;
-
-/** Bytes reserved for a frame's JSON head: its longest possible UTF-8 form, 8-aligned (ids and offsets at their longest). */
-function headRoom(fetches: readonly string[] | undefined, tensors: Record<string, WireTensor>): number {
-  const longest = Number.MAX_SAFE_INTEGER;
-  const sketch = { id: longest, ...(fetches ? { fetches } : {}), tensors: Object.entries(tensors).map(([name, t]) => ({ name, type: t.type, dims: t.dims.map(() => longest), offset: longest, length: longest })) };
-  return 8 + Math.ceil((JSON.stringify(sketch).length * 3) / 8) * 8;
-}
-
-/** Bytes of the frame of these tensors, or undefined when one cannot go through shared memory (strings). */
-function frameBytes(tensors: Record<string, WireTensor>, fetches: readonly string[] | undefined): number | undefined {
-  let bytes = headRoom(fetches, tensors);
-  for (const t of Object.values(tensors)) {
-    if (!ArrayBuffer.isView(t.data) || arrayTypes[t.type] === undefined) return undefined;
-    bytes += Math.ceil(t.data.byteLength / 8) * 8;
-  }
-  return bytes;
-}
-
-/**
- * One frame in shared memory: at byte 0 the byte length H of a UTF-8 JSON head (Int32), the head at byte 8, then
- * each tensor's bytes at the 8-aligned offset the head gives. ortSessionWorkerMain.ts reads and writes the same
- * layout (it cannot import this file). The caller checked that the frame fits ({@link frameBytes}).
- */
-function writeFrame(buffer: SharedArrayBuffer, head: { id: number; fetches?: string[] }, tensors: Record<string, WireTensor>): void {
-  const room = headRoom(head.fetches, tensors);
-  const entries: { name: string; type: string; dims: number[]; offset: number; length: number }[] = [];
-  const bytes = new Uint8Array(buffer);
-  let offset = room;
-  for (const [name, t] of Object.entries(tensors)) {
-    const view = t.data as ArrayBufferView;
-    entries.push({ name, type: t.type, dims: [...t.dims], offset, length: view.byteLength / arrayTypes[t.type]!.BYTES_PER_ELEMENT });
-    bytes.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), offset);
-    offset += Math.ceil(view.byteLength / 8) * 8;
-  }
-  const { written } = new TextEncoder().encodeInto(JSON.stringify({ ...head, tensors: entries }), bytes.subarray(8, room));
-  new Int32Array(buffer, 0, 1)[0] = written;
-}
-
-/** Reads the frame in `buffer`: its head and its tensors, copied out of shared memory. */
-function readFrame(buffer: SharedArrayBuffer): { head: Record<string, unknown>; tensors: Record<string, WireTensor> } {
-  const length = new Int32Array(buffer, 0, 1)[0]!;
-  const head = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, length).slice())) as { tensors: { name: string; type: string; dims: number[]; offset: number; length: number }[] };
-  const tensors: Record<string, WireTensor> = {};
-  for (const e of head.tensors) {
-    const Type = arrayTypes[e.type];
-    if (Type === undefined) throw new DrgradeError('MODEL_OUTPUT_MISMATCH', `Expected a numeric output type but received '${e.type}' for output '${e.name}'`);
-    tensors[e.name] = { type: e.type as Tensor.Type, dims: e.dims, data: new Type(buffer, e.offset, e.length).slice() as Tensor.DataType };
-  }
-  return { head, tensors };
 }
 
 function fromWire(outputs: Record<string, WireTensor>): InferenceSession.ReturnType {
