@@ -22,13 +22,19 @@ class RunError(Exception):
     pass
 
 
+def _run_folder(parent: str, settings: dict) -> str:
+    """A run folder `kind-fold0` under `parent` whose recorded settings are `settings`."""
+    run = os.path.join(parent, "kind-fold0")
+    os.makedirs(run)
+    with open(os.path.join(run, "exp-run.json"), "w", encoding="utf-8") as fh:
+        json.dump(settings, fh)
+    return run
+
+
 class TrainCnnRunTest(unittest.TestCase):
     def test_reuses_a_finished_run_of_the_same_settings_without_training(self):
         with tempfile.TemporaryDirectory() as d:
-            run = os.path.join(d, "kind-fold0")
-            os.makedirs(run)
-            with open(os.path.join(run, "exp-run.json"), "w", encoding="utf-8") as fh:
-                json.dump({"fold": 0}, fh)
+            run = _run_folder(d, {"fold": 0})
             with open(os.path.join(run, "val_predictions.csv"), "w", encoding="utf-8") as fh:
                 fh.write("stem\n")
             started = []
@@ -38,10 +44,7 @@ class TrainCnnRunTest(unittest.TestCase):
 
     def test_refuses_a_run_folder_trained_with_other_settings(self):
         with tempfile.TemporaryDirectory() as d:
-            run = os.path.join(d, "kind-fold0")
-            os.makedirs(run)
-            with open(os.path.join(run, "exp-run.json"), "w", encoding="utf-8") as fh:
-                json.dump({"fold": 1}, fh)
+            run = _run_folder(d, {"fold": 1})
             with self.assertRaisesRegex(RunError, "other settings"):
                 train_cnn_run(run, {"fold": 0}, "exp", [], [], RunError)
 
