@@ -66,6 +66,15 @@ describe('OrtWorkerSession', () => {
     expect([backing.length, view.length, backing[15]]).toEqual([16, 4, 15]);
   });
 
+  it('copies an input over shared memory, so the caller\'s later writes do not reach the run', async () => {
+    const f = new Float32Array(new SharedArrayBuffer(4 * 4));
+    f.set([1, 2, 3, 4]);
+    const pending = session.run({ f: new Tensor('float32', f, [2, 2]), u: new Tensor('uint8', new Uint8Array(6), [2, 3]), i: new Tensor('int64', new BigInt64Array(2), [2]) });
+    f.fill(-1);
+    const out = await pending;
+    expect(Array.from(out.f_out!.data as Float32Array)).toEqual([1, 2, 3, 4]);
+  });
+
   it('honours fetches given as names', async () => {
     const out = await session.run(
       { f: new Tensor('float32', new Float32Array(2), [1, 2]), u: new Tensor('uint8', new Uint8Array(3), [1, 3]), i: new Tensor('int64', new BigInt64Array(1), [1]) },
