@@ -48,6 +48,14 @@ async function preparedFolder(dir: string): Promise<void> {
 }
 
 describe('lesion recipe (python -m drgrade_train train-lesions)', () => {
+  // The patch sampler's unit tests (training/tests/test_lesion_data.py): density-balanced lesion centres, the wide
+  // camera augmentation, JPEG round trips, option checks.
+  it.skipIf(!ok)(ok ? 'passes the patch sampler unit tests (test_lesion_data.py)' : title, async () => {
+    const result = await promisify(execFile)(python, [join(trainingDir, 'tests', 'test_lesion_data.py')], { cwd: trainingDir, timeout: 120_000 })
+      .catch((error: { stdout?: string; stderr?: string; message: string }) => { throw new Error(`test_lesion_data.py failed: ${error.message}\n${error.stderr ?? ''}`); });
+    expect(result.stderr).toMatch(/Ran 9 tests[\s\S]*\nOK\s*$/);
+  }, 150_000);
+
   it.skipIf(!ok)(title, async () => {
     const work = await mkdtemp(join(tmpdir(), 'drgrade-lesion-recipe-'));
     temps.push(work);

@@ -8,6 +8,8 @@ import os
 import random
 from dataclasses import dataclass
 
+import io
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -49,6 +51,34 @@ def read_prepared_lesions(root: str, stems: list[str] | None = None) -> list[Les
     return out
 
 
+def density_weights(mask: np.ndarray, box: int = 33) -> np.ndarray:
+    """Sampling weight of every lesion pixel (mask > 127, in flat index order): 1 / the number of lesion pixels of
+    the same mask within the `box` x `box` square around it. A lone speck of a few pixels then weighs as much as a
+    plaque or a dense cluster of the same extent, instead of being drawn in proportion to its area. Exudates are
+    counted by component (7526 over the 54 IDRiD photographs, most of them specks of 20-300 source pixels), while
+    drawing by pixel centres most patches on the large plaques."""
+    on = (mask > 127).astype(np.int64)
+    h, w = on.shape
+    r = box // 2
+    c = np.zeros((h + 1, w + 1), np.int64)
+    c[1:, 1:] = on.cumsum(0).cumsum(1)
+    ys, xs = np.divmod(np.flatnonzero(on), w)
+    y0, y1 = np.clip(ys - r, 0, h), np.clip(ys + r + 1, 0, h)
+    x0, x1 = np.clip(xs - r, 0, w), np.clip(xs + r + 1, 0, w)
+    n = c[y1, x1] - c[y0, x1] - c[y1, x0] + c[y0, x0]
+    return 1.0 / n.astype(np.float64)
+
+
+def jpeg_roundtrip(x: torch.Tensor, quality: int) -> torch.Tensor:
+    """The (3, H, W) uint8-range patch encoded as a JPEG of `quality` and decoded (4:2:0, as cameras write)."""
+    arr = x.round().clamp(0, 255).to(torch.uint8).permute(1, 2, 0).numpy()
+    buf = io.BytesIO()
+    Image.fromarray(arr, "RGB").save(buf, format="JPEG", quality=int(quality))
+    buf.seek(0)
+    out = np.asarray(Image.open(buf).convert("RGB"), dtype=np.uint8)
+    return torch.from_numpy(out.copy()).permute(2, 0, 1).float()
+
+
 def lesion_folds(stems: list[str], k: int = 5, seed: int = 7) -> dict[str, int]:
     """Fold index (0..k-1) per photograph: a seeded shuffle of the sorted stems dealt round-robin, so folds differ
     in size by at most one. The 54 IDRiD segmentation photographs are distinct eyes' photographs, so no grouping is
@@ -61,22 +91,36 @@ def lesion_folds(stems: list[str], k: int = 5, seed: int = 7) -> dict[str, int]:
 class PatchSampler:
     """Random training patches: with probability `lesion_fraction` centred on a lesion pixel of a class drawn
     among those the photograph has by `class_weights` (microaneurysms, the smallest and hardest, twice as often as
-    each other class), otherwise anywhere in the FOV. Targets at half resolution are the 2x2 maximum of the coverage,
+    each other class), at a pixel drawn by `density_weights` (each speck as often as a plaque; `balance="pixel"`
+    draws every lesion pixel alike, the recipe before 2026-12-02), otherwise anywhere in the FOV. Targets at half resolution are the 2x2 maximum of the coverage,
     so a microaneurysm a few pixels across still gives its map pixel a strong target. Each patch is scaled by a random factor (other fields of view and resolutions make lesions larger or
     smaller on the 1024 px retina), flipped, rotated by a multiple of 90 degrees, and recoloured as another camera
     would: per-channel gain of the deviations from 128 (the enhanced image is 128 + gain x (I - background)), global
-    contrast, brightness, gamma, and an occasional blur."""
+    contrast, brightness, gamma, and an occasional blur. `camera="wide"` (the default) also covers darker retinas
+    and cheaper cameras: contrast down to 0.45 (a retina at 0.45x green, the `darker-pigment` camera transform, has
+    its deviations from the background scaled by about that), sensor noise, and JPEG artefacts (quality 40-90);
+    `camera="narrow"` is the recipe before 2026-12-02 (contrast 0.7-1.4, no noise, no JPEG)."""
 
     def __init__(self, images: list[LesionImage], patch: int = 256, lesion_fraction: float = 0.7,
                  scale_range: tuple[float, float] = (0.75, 1.4), seed: int = 0,
-                 class_weights: tuple[float, ...] = (0.4, 0.2, 0.2, 0.2)) -> None:
+                 class_weights: tuple[float, ...] = (0.4, 0.2, 0.2, 0.2), balance: str = "density",
+                 camera: str = "wide") -> None:
+        if balance not in ("density", "pixel"):
+            raise ValueError(f"Expected balance 'density' or 'pixel' but got {balance!r}")
+        if camera not in ("wide", "narrow"):
+            raise ValueError(f"Expected camera 'wide' or 'narrow' but got {camera!r}")
         self.images = images
+        self.balance = balance
+        self.camera = camera
         self.patch = patch
         self.lesion_fraction = lesion_fraction
         self.scale_range = scale_range
         self.rng = np.random.default_rng(seed)
         self.class_weights = np.asarray(class_weights, dtype=np.float64)
         self.lesion_pixels = [[np.flatnonzero(m > 127) for m in im.masks] for im in images]
+        # Cumulative sampling weights per photograph and class (None: uniform over the class's pixels).
+        self.lesion_cdf = [[(np.cumsum(density_weights(m)) if balance == "density" and px.size else None)
+                            for m, px in zip(im.masks, pxs)] for im, pxs in zip(images, self.lesion_pixels)]
 
     def _centre(self, i: int) -> tuple[int, int]:
         im = self.images[i]
@@ -84,8 +128,10 @@ class PatchSampler:
         classes = [c for c, px in enumerate(self.lesion_pixels[i]) if px.size]
         if classes and self.rng.random() < self.lesion_fraction:
             w8 = self.class_weights[classes]
-            px = self.lesion_pixels[i][int(self.rng.choice(classes, p=w8 / w8.sum()))]
-            j = int(px[self.rng.integers(px.size)])
+            c = int(self.rng.choice(classes, p=w8 / w8.sum()))
+            px, cdf = self.lesion_pixels[i][c], self.lesion_cdf[i][c]
+            k = int(self.rng.integers(px.size)) if cdf is None else int(np.searchsorted(cdf, self.rng.random() * cdf[-1], side="right"))
+            j = int(px[min(k, px.size - 1)])
             return j // w, j % w
         cx, cy, r = im.circle
         a, d = self.rng.random() * 2 * np.pi, r * np.sqrt(self.rng.random())
@@ -129,7 +175,8 @@ class PatchSampler:
     def _recolour(self, x: torch.Tensor) -> torch.Tensor:
         inside = (x.sum(0, keepdim=True) > 0).float()
         gain = torch.tensor(self.rng.uniform(0.6, 1.4, 3), dtype=torch.float32)[:, None, None]
-        contrast = float(self.rng.uniform(0.7, 1.4))
+        wide = self.camera == "wide"
+        contrast = float(np.exp(self.rng.uniform(np.log(0.45), np.log(1.4)))) if wide else float(self.rng.uniform(0.7, 1.4))
         shift = torch.tensor(self.rng.uniform(-12, 12, 3), dtype=torch.float32)[:, None, None]
         y = 128 + contrast * gain * (x - 128) + shift
         y = y.clamp(0, 255)
@@ -139,4 +186,9 @@ class PatchSampler:
             k = torch.tensor([1.0, 2.0, 1.0])
             k = (k[:, None] * k[None, :]) / 16
             y = F.conv2d(y[:, None], k[None, None], padding=1)[:, 0]
-        return (y * inside).round().clamp(0, 255)
+        if wide and self.rng.random() < 0.3:
+            y = y + torch.from_numpy(self.rng.normal(0, self.rng.uniform(1, 4), y.shape).astype(np.float32))
+        y = (y * inside).round().clamp(0, 255)
+        if wide and self.rng.random() < 0.25:
+            y = jpeg_roundtrip(y, int(self.rng.integers(40, 91))) * inside
+        return y

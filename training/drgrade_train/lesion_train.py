@@ -59,12 +59,13 @@ def lesion_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
 
 def train_one(images: list, out_dir: str, work_dir: str, minutes: float, device: str, batch: int, patch: int,
-              seed: int, held_out: list[str], fold: str, lr: float = 3e-3) -> dict[str, Any]:
+              seed: int, held_out: list[str], fold: str, lr: float = 3e-3, balance: str = "density",
+              camera: str = "wide") -> dict[str, Any]:
     """Trains one LesionNet for `minutes` of wall clock and exports it to `out_dir`."""
     torch.manual_seed(seed)
     model = LesionNet().to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sampler = PatchSampler(images, patch=patch, seed=seed)
+    sampler = PatchSampler(images, patch=patch, seed=seed, balance=balance, camera=camera)
     os.makedirs(work_dir, exist_ok=True)
     ckpt = os.path.join(work_dir, f"lesion-{fold}.pt")
     step, elapsed_before = 0, 0.0
@@ -107,7 +108,7 @@ def train_one(images: list, out_dir: str, work_dir: str, minutes: float, device:
     export_lesion_onnx(model.to("cpu"), onnx_path)
     check = verify_lesion_onnx(model, onnx_path)
     manifest = lesion_manifest(onnx_path, images, held_out, fold, step, batch, patch, budget, device, check,
-                               float(np.mean(losses[-100:])) if losses else float("nan"))
+                               float(np.mean(losses[-100:])) if losses else float("nan"), balance, camera)
     with open(os.path.join(out_dir, "model.json"), "w", encoding="utf-8") as fh:
         json.dump(manifest, fh, indent=2)
         fh.write("\n")
@@ -149,7 +150,8 @@ def verify_lesion_onnx(model: LesionNet, path: str) -> dict[str, Any]:
 
 
 def lesion_manifest(onnx_path: str, images: list, held_out: list[str], fold: str, steps: int, batch: int,
-                    patch: int, budget_s: float, device: str, check: dict[str, Any], final_loss: float) -> dict[str, Any]:
+                    patch: int, budget_s: float, device: str, check: dict[str, Any], final_loss: float,
+                    balance: str = "density", camera: str = "wide") -> dict[str, Any]:
     """The lesion model's manifest (the contract of shared/lesions/LesionModelManifest.ts)."""
     return {
         "schemaVersion": 2,
@@ -172,7 +174,7 @@ def lesion_manifest(onnx_path: str, images: list, held_out: list[str], fold: str
         "training": {
             "data": IDRID_SEGMENTATION_DATA, "license": IDRID_LICENSE, "attribution": IDRID_ATTRIBUTION,
             "images": len(images), "fold": fold, "heldOut": held_out, "steps": steps, "batch": batch,
-            "patchPx": patch, "budgetSeconds": round(budget_s), "device": device, "finalLoss": round(final_loss, 5),
+            "patchPx": patch, "sampling": balance, "cameraAugmentation": camera, "budgetSeconds": round(budget_s), "device": device, "finalLoss": round(final_loss, 5),
             "torch": torch.__version__, "export": check,
             "recipe": "python -m drgrade_train train-lesions (training/drgrade_train/lesion_train.py)",
         },
@@ -193,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--patch", type=int, default=256)
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = all cores)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--balance", choices=("density", "pixel"), default="density",
+                    help="lesion-centred patches: each speck as often as a plaque (density) or by pixel (before 2026-12-02)")
+    ap.add_argument("--camera", choices=("wide", "narrow"), default="wide",
+                    help="camera augmentation: darker retinas, noise and JPEG too (wide) or as before 2026-12-02 (narrow)")
     args = ap.parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("--device cuda asked but torch.cuda.is_available() is False")
@@ -212,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             minutes = args.minutes
         name = "final" if fold == "final" else f"fold-{fold}"
         m = train_one(train_set, os.path.join(args.out, name), work, minutes, args.device, args.batch, args.patch,
-                      args.seed + (0 if fold == "final" else 1 + int(fold)), held, fold)
+                      args.seed + (0 if fold == "final" else 1 + int(fold)), held, fold,
+                      balance=args.balance, camera=args.camera)
         print(json.dumps({"model": name, "steps": m["training"]["steps"], "finalLoss": m["training"]["finalLoss"]}), flush=True)
     return 0
