@@ -97,7 +97,7 @@ export class LesionModel {
    * Probability maps of `enhanced` (the analysis core's enhanced normalised image), read at `scale` (default the
    * manifest's `preprocessing.inferenceScale`, else 1: the image is resampled by it first) and padded to the model's
    * multiple; the maps' `stride` is in the pixels of `enhanced`. `tilePx` (the largest tile; 0 = one run on the
-   * whole image) and `tileMarginPx` override the tiling (default 768 and 96; see {@link balancedTilePx}).
+   * whole image, content and black alike) and `tileMarginPx` override the tiling (default 768 and 96; see {@link balancedTilePx}).
    */
   async predict(enhanced: RgbImage, options: { scale?: number; tilePx?: number; tileMarginPx?: number } = {}): Promise<LesionMaps> {
     const scale = options.scale ?? this.manifest.preprocessing.inferenceScale ?? 1;
@@ -117,8 +117,63 @@ export class LesionModel {
   async #predictTiled(image: RgbImage, options: { tilePx?: number; tileMarginPx?: number }): Promise<LesionMaps> {
     const maxTile = options.tilePx ?? this.#tilePx;
     const margin = options.tileMarginPx ?? this.#tileMarginPx;
+    if (maxTile <= 0) return this.#predictAtSize(image);
+    return this.#predictContent(image, maxTile, margin);
+  }
+
+  /**
+   * Runs the tiles only over the image's content: the bounding box of the pixels that are not padding-coloured
+   * (outside the field of view the enhanced image is black, the model's pad value), grown by `margin` (the network's
+   * reach) and with its origin on the network's grid, so that every map value inside the box is the one of a run
+   * on the whole image, bit for bit; outside it the maps are 0. IDRiD's 50° photographs are cut at the top and the
+   * bottom of the frame: a 1065 px enhanced image read at 1.4× has black bands of about 200 px, and the cropped tiles
+   * compute about 0.86× the pixels (docs/lesions.md, "Speed and memory").
+   */
+  async #predictContent(image: RgbImage, maxTile: number, margin: number): Promise<LesionMaps> {
+    const { width: w, height: h, data } = image;
+    const pad = this.manifest.preprocessing.padValue;
+    const stride = this.manifest.output.stride;
+    let x0 = w, y0 = h, x1 = -1, y1 = -1;
+    for (let y = 0; y < h; y++) {
+      const row = y * w * 3;
+      let first = -1, last = -1;
+      for (let x = 0; x < w; x++) {
+        const i = row + x * 3;
+        if (data[i] !== pad || data[i + 1] !== pad || data[i + 2] !== pad) { if (first < 0) first = x; last = x; }
+      }
+      if (first < 0) continue;
+      if (y < y0) y0 = y;
+      y1 = y;
+      if (first < x0) x0 = first;
+      if (last > x1) x1 = last;
+    }
+    const cw = Math.ceil(w / stride), ch = Math.ceil(h / stride);
+    if (x1 < 0) {
+      // Nothing but padding: no lesion anywhere (the model is not run).
+      return { width: cw, height: ch, stride, maps: Object.fromEntries(this.manifest.labels.map((code) => [code, new Float32Array(cw * ch)])) };
+    }
+    const grid = this.manifest.input.multipleOf;
+    const cx0 = Math.max(0, Math.floor((x0 - margin) / grid) * grid), cy0 = Math.max(0, Math.floor((y0 - margin) / grid) * grid);
+    const cx1 = Math.min(w, x1 + 1 + margin), cy1 = Math.min(h, y1 + 1 + margin);
+    if (cx0 === 0 && cy0 === 0 && cx1 === w && cy1 === h) return this.#predictGrid(image, maxTile, margin);
+    const sw = cx1 - cx0, sh = cy1 - cy0;
+    const sub = new Uint8Array(sw * sh * 3);
+    for (let y = 0; y < sh; y++) sub.set(data.subarray(((cy0 + y) * w + cx0) * 3, ((cy0 + y) * w + cx1) * 3), y * sw * 3);
+    const part = await this.#predictGrid({ width: sw, height: sh, data: sub }, maxTile, margin);
+    const ox = cx0 / stride, oy = cy0 / stride;
+    const keepW = Math.min(part.width, cw - ox), keepH = Math.min(part.height, ch - oy);
+    const maps: Partial<Record<LesionCode, Float32Array>> = {};
+    for (const code of this.manifest.labels) {
+      const src = part.maps[code]!, dst = new Float32Array(cw * ch);
+      for (let y = 0; y < keepH; y++) dst.set(src.subarray(y * part.width, y * part.width + keepW), (oy + y) * cw + ox);
+      maps[code] = dst;
+    }
+    return { width: cw, height: ch, stride, maps };
+  }
+
+  async #predictGrid(image: RgbImage, maxTile: number, margin: number): Promise<LesionMaps> {
     const { width: w, height: h } = image;
-    if (maxTile <= 0 || (w <= maxTile + margin && h <= maxTile + margin)) return this.#predictAtSize(image);
+    if (w <= maxTile + margin && h <= maxTile + margin) return this.#predictAtSize(image);
     const tile = balancedTilePx(Math.max(w, h), maxTile, this.manifest.input.multipleOf);
     const stride = this.manifest.output.stride;
     const cw = Math.ceil(w / stride), ch = Math.ceil(h / stride);

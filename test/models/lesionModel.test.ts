@@ -69,6 +69,48 @@ describe('the shipped lesion model (models/lesions) and lesion-based grade (mode
 
   type LesionMapsLike = Awaited<ReturnType<LesionModel['predict']>>;
 
+  it('runs only over the content: black bands are cropped, and the maps inside stay those of a whole-image run', async () => {
+    // 1000 × 1000 with texture in rows 300–699 and columns 130–999 (a field of view cut at the top and bottom, as
+    // IDRiD's 50° photographs are); the rest is the pad value (black), as outside the field of view.
+    const side = 1000, top = 300, bottom = 700, left = 130;
+    const data = new Uint8Array(side * side * 3);
+    let seed = 11;
+    for (let y = top; y < bottom; y++) for (let x = left; x < side; x++) for (let c = 0; c < 3; c++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff; data[(y * side + x) * 3 + c] = 90 + ((seed >> 16) % 90);
+    }
+    const image = { width: side, height: side, data };
+    const cropped = await model.predict(image, { scale: 1 });
+    const whole = await model.predict(image, { scale: 1, tilePx: 0 });
+    expect([cropped.width, cropped.height, cropped.stride]).toEqual([whole.width, whole.height, whole.stride]);
+    const s = cropped.stride, mw = cropped.width;
+    // Content in map pixels; the crop is grown by the 96 px margin with its origin on the 16 px grid.
+    const inside = (mx: number, my: number) => my >= top / s && my < bottom / s && mx >= left / s;
+    const inCrop = (mx: number, my: number) => my >= Math.floor((top - 96) / 16) * 16 / s && my < (bottom + 96) / s && mx >= Math.floor((left - 96) / 16) * 16 / s;
+    let differInside = 0, nonzeroOutsideCrop = 0, wholeNonzeroOutside = 0, insideCount = 0;
+    for (const c of lesionClasses) {
+      const a = cropped.maps[c.code]!, b = whole.maps[c.code]!;
+      for (let i = 0; i < a.length; i++) {
+        const mx = i % mw, my = Math.floor(i / mw);
+        if (inside(mx, my)) { insideCount++; if (a[i] !== b[i]) differInside++; }
+        else if (!inCrop(mx, my)) { if (a[i] !== 0) nonzeroOutsideCrop++; if (b[i] !== 0) wholeNonzeroOutside++; }
+      }
+    }
+    expect(insideCount).toBe(4 * 200 * 435);
+    expect(differInside).toBe(0);
+    expect(nonzeroOutsideCrop).toBe(0);
+    // The whole-image run gives (small) non-zero values on black: the crop did skip those pixels.
+    expect(wholeNonzeroOutside).toBeGreaterThan(0);
+    // A crop margin below the network's reach changes values inside: the equality above can fail.
+    const short = await model.predict(image, { scale: 1, tileMarginPx: 16 });
+    let differShort = 0;
+    for (const c of lesionClasses) short.maps[c.code]!.forEach((v, i) => { if (inside(i % mw, Math.floor(i / mw)) && v !== whole.maps[c.code]![i]) differShort++; });
+    expect(differShort).toBeGreaterThan(0);
+    // Nothing but black: zero maps of the image's size, without running the model.
+    const black = await model.predict({ width: 900, height: 900, data: new Uint8Array(900 * 900 * 3) }, { scale: 1 });
+    expect([black.width, black.height]).toEqual([450, 450]);
+    for (const c of lesionClasses) expect(black.maps[c.code]!.every((v) => v === 0)).toBe(true);
+  });
+
   it('balances tiles over the image on the network\'s 16 px grid', () => {
     expect(balancedTilePx(1501, 768, 16)).toBe(752); // the 1072 px image read at 1.4×: 2 × 2 tiles
     expect(balancedTilePx(1600, 768, 16)).toBe(544); // 3 tiles, not 768 + 768 + a 64 px sliver
