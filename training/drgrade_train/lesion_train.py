@@ -41,6 +41,9 @@ POS_WEIGHT = (5.0, 2.0, 2.0, 2.0)
 # The scale the runtime reads the enhanced image at (model.json preprocessing.inferenceScale): the sweep over
 # 1, 1.25, 1.4 and 1.6 on folds 0-1 (docs/lesions.md) found small lesions best at the top of the training jitter.
 INFERENCE_SCALE = 1.4
+#: The lesion model's version: 0.2.0 is the recipe of 2026-12-02 (density-balanced patches, the wide camera
+#: augmentation); 0.1.0 was the recipe before it.
+MODEL_VERSION = "0.2.0"
 
 
 def lesion_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -157,7 +160,7 @@ def lesion_manifest(onnx_path: str, images: list, held_out: list[str], fold: str
         "schemaVersion": 2,
         "kind": "lesion-segmentation",
         "name": "drgrade-lesions-idrid",
-        "version": "0.1.0" if fold == "final" else f"0.1.0-fold{fold}",
+        "version": MODEL_VERSION if fold == "final" else f"{MODEL_VERSION}-fold{fold}",
         "sha256": sha256_file(onnx_path),
         "description": "Per-class lesion probability maps (MA, HE, EX, SE) at half resolution from the enhanced "
                        f"normalised fundus image. {RESEARCH_DISCLAIMER}",
