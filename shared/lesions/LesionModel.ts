@@ -156,10 +156,7 @@ export class LesionModel {
     const cx0 = Math.max(0, Math.floor((x0 - margin) / grid) * grid), cy0 = Math.max(0, Math.floor((y0 - margin) / grid) * grid);
     const cx1 = Math.min(w, x1 + 1 + margin), cy1 = Math.min(h, y1 + 1 + margin);
     if (cx0 === 0 && cy0 === 0 && cx1 === w && cy1 === h) return this.#predictGrid(image, maxTile, margin);
-    const sw = cx1 - cx0, sh = cy1 - cy0;
-    const sub = new Uint8Array(sw * sh * 3);
-    for (let y = 0; y < sh; y++) sub.set(data.subarray(((cy0 + y) * w + cx0) * 3, ((cy0 + y) * w + cx1) * 3), y * sw * 3);
-    const part = await this.#predictGrid({ width: sw, height: sh, data: sub }, maxTile, margin);
+    const part = await this.#predictGrid(cropRgb(image, cx0, cy0, cx1, cy1), maxTile, margin);
     const ox = cx0 / stride, oy = cy0 / stride;
     const keepW = Math.min(part.width, cw - ox), keepH = Math.min(part.height, ch - oy);
     const maps: Partial<Record<LesionCode, Float32Array>> = {};
@@ -183,10 +180,7 @@ export class LesionModel {
       for (let x0 = 0; x0 < w; x0 += tile) {
         const ix0 = Math.max(0, x0 - margin), iy0 = Math.max(0, y0 - margin);
         const ix1 = Math.min(w, x0 + tile + margin), iy1 = Math.min(h, y0 + tile + margin);
-        const sw = ix1 - ix0, sh = iy1 - iy0;
-        const sub = new Uint8Array(sw * sh * 3);
-        for (let y = 0; y < sh; y++) sub.set(image.data.subarray(((iy0 + y) * w + ix0) * 3, ((iy0 + y) * w + ix1) * 3), y * sw * 3);
-        const part = await this.#predictAtSize({ width: sw, height: sh, data: sub });
+        const part = await this.#predictAtSize(cropRgb(image, ix0, iy0, ix1, iy1));
         const mx0 = x0 / stride, my0 = y0 / stride;
         const mx1 = Math.min(cw, (x0 + tile) / stride), my1 = Math.min(ch, (y0 + tile) / stride);
         const ox = (x0 - ix0) / stride, oy = (y0 - iy0) / stride;
@@ -237,6 +231,15 @@ export class LesionModel {
   async release(): Promise<void> {
     await this.#session.release();
   }
+}
+
+/** The pixels of `image` in columns `x0`..`x1` − 1 and rows `y0`..`y1` − 1, as a new interleaved RGB image. */
+function cropRgb(image: RgbImage, x0: number, y0: number, x1: number, y1: number): RgbImage {
+  const { width: w, data } = image;
+  const sw = x1 - x0, sh = y1 - y0;
+  const sub = new Uint8Array(sw * sh * 3);
+  for (let y = 0; y < sh; y++) sub.set(data.subarray(((y0 + y) * w + x0) * 3, ((y0 + y) * w + x1) * 3), y * sw * 3);
+  return { width: sw, height: sh, data: sub };
 }
 
 function parseJson(text: string, file: string): unknown {
