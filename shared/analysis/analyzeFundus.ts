@@ -7,6 +7,7 @@ import { decodeImage, type DecodeLimits } from '../image/decodeImage.js';
 import { resampleImage } from '../image/resampleImage.js';
 import { createRgbImage, type FloatImage, type MaskImage, type RgbImage } from '../image/RgbImage.js';
 import { findLandmarks, type FindLandmarksOptions } from '../landmarks/findLandmarks.js';
+import { defaultLandmarkModel, type LandmarkModel } from '../landmarks/LandmarkModel.js';
 import { defaultLesionModel } from '../lesions/defaultLesionModel.js';
 import { detectLesions, type DetectLesionsOptions } from '../lesions/detectLesions.js';
 import { dmeRisk, type DmeRisk } from '../lesions/dmeRisk.js';
@@ -49,6 +50,11 @@ export interface AnalyzeOptions extends DecodeLimits {
    * method without a learned stage). @default the shipped model (`models/lesions`), loaded once per process
    */
   lesionModel?: LesionModel | null;
+  /**
+   * The learned landmark stage: a loaded model, or `null` for the classical disc and fovea search alone.
+   * @default the shipped model (`models/landmarks`), loaded once per process
+   */
+  landmarkModel?: LandmarkModel | null;
   /** Keep the lesion model's probability maps in the result (`lesionMaps`; `--lesion-maps`, pixel AUPR). @default false */
   keepLesionMaps?: boolean;
   /** Also return the source photograph at most this many pixels wide (the report's picture), resampled from the one full decode. @default none */
@@ -136,7 +142,9 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   const { enhanced, background } = enhanceWithBackground(normalised, mask, { sigmaPx: side / 30 });
   lap('enhance');
 
-  const found = findLandmarks(normalised, mask, { ...options.landmarks, fovDiameterPx: D });
+  const landmarkModel = options.landmarkModel === undefined ? await defaultLandmarkModel() : options.landmarkModel;
+  const learned = landmarkModel ? await landmarkModel.predict(normalised) : null;
+  const found = findLandmarks(normalised, mask, { ...options.landmarks, fovDiameterPx: D, ...(learned ? { learned } : {}) });
   const disc = found.disc;
   const fovea = found.fovea;
   const landmarks: Landmarks = {

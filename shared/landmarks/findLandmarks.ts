@@ -8,6 +8,9 @@ import { pickDiscCandidates } from './pickDiscCandidates.js';
 import { refineDiscCentre } from './refineDiscCentre.js';
 import { relativeLuminance } from './relativeLuminance.js';
 import { weighDiscCandidates } from './weighDiscCandidates.js';
+import { fuseLandmarks } from './fuseLandmarks.js';
+import type { LearnedLandmark } from './LandmarkModel.js';
+import type { LandmarkName } from './LandmarkModelManifest.js';
 import type { DiscPositionPrior } from './LandmarkPriors.js';
 import { shippedLandmarkPriors } from './shippedLandmarkPriors.js';
 import { foveaPriorWeight, searchFoveaOnSide, type FoveaHit, type FoveaPrior, type FoveaSearchGeometry } from './searchFovea.js';
@@ -59,6 +62,8 @@ export interface FindLandmarksOptions {
    * (with the tighter fovea prior) cut the fovea misses from 23 to 12 of 413. @default 0.95
    */
   foveaBrightClip?: number;
+  /** The landmark model's disc and fovea in this image's pixels (`LandmarkModel.predict`); fused with the search ({@link fuseLandmarks}). */
+  learned?: Readonly<Record<LandmarkName, LearnedLandmark>>;
 }
 
 /** Landmarks in normalised-image pixels. */
@@ -89,6 +94,12 @@ const centralDiscOffset = 0.2;
 
 /** Finds the optic disc and the fovea. */
 export function findLandmarks(image: RgbImage, mask: MaskImage, options: FindLandmarksOptions): NormalisedLandmarks {
+  const classical = searchLandmarks(image, mask, options);
+  return options.learned ? fuseLandmarks(classical, options.learned, options.fovDiameterPx, options.discToFovRatio) : classical;
+}
+
+/** The classical search: disc evidence, candidates weighed with their fovea and the position prior, three disc sizes. */
+function searchLandmarks(image: RgbImage, mask: MaskImage, options: FindLandmarksOptions): NormalisedLandmarks {
   const factor = Math.max(1, Math.floor(image.width / 256));
   const grid = downsampleForLandmarks(image, mask, factor);
   const { width: w, height: h } = grid.lum;

@@ -11,7 +11,7 @@ import sys
 def main(argv: list[str]) -> int:
     commands = {"train-lesions": "drgrade_train.lesion_train", "lesion-fixture": "drgrade_train.lesion_fixture", "match-splits": "drgrade_train.match_splits",
                 "learning-curve": "drgrade_train.learning_curve", "input-experiment": "drgrade_train.input_experiment",
-                "convert-uint8": "drgrade_train.convert_uint8"}
+                "convert-uint8": "drgrade_train.convert_uint8", "train-landmarks": "drgrade_train.landmark_train"}
     if not argv or argv[0] not in commands:
         sys.stderr.write(f"usage: python -m drgrade_train {{{','.join(commands)}}} ...\n")
         return 2
