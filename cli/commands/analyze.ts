@@ -4,13 +4,14 @@ import { analysisToJson } from '../../shared/analysis/analysisToJson.js';
 import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
 import { DrgradeError, isDrgradeError } from '../../shared/errors.js';
 import { encodeGrey, encodePng } from '../../shared/image/encodeImage.js';
+import { LandmarkModel } from '../../shared/landmarks/LandmarkModel.js';
 import { lesionClasses } from '../../shared/lesions/lesionClasses.js';
 import { lesionMapToSource } from '../../shared/lesions/lesionMapToSource.js';
 import { LesionModel } from '../../shared/lesions/LesionModel.js';
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
-export const summary = 'analyze <image> --out <dir> [--whole-retina] [--min-score <s>] [--lesion-maps] [--no-lesion-model]: quality, landmarks, lesion candidates, DME risk, enhanced and annotated images';
+export const summary = 'analyze <image> --out <dir> [--whole-retina] [--min-score <s>] [--lesion-maps] [--no-lesion-model] [--landmark-model <dir> | --no-landmark-model]: quality, landmarks, lesion candidates, DME risk, enhanced and annotated images';
 
 /** `drgrade analyze <image> --out <dir>`: exit 0 on success, 2 when the file cannot be decoded. */
 export async function run(args: string[]): Promise<number> {
@@ -23,6 +24,8 @@ export async function run(args: string[]): Promise<number> {
     'lesion-maps': { type: 'boolean', default: false },
     'lesion-model': { type: 'string' },
     'no-lesion-model': { type: 'boolean', default: false },
+    'landmark-model': { type: 'string' },
+    'no-landmark-model': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   });
   if (values.help || positionals.length !== 1 || !values.out) {
@@ -46,10 +49,12 @@ export async function run(args: string[]): Promise<number> {
   const macula = values['whole-retina'] ? null : values['macula-disc-diameters'] !== undefined ? Number(values['macula-disc-diameters']) : 2;
   try {
     const lesionModel = values['no-lesion-model'] ? null : values['lesion-model'] ? await LesionModel.load(values['lesion-model']) : undefined;
+    const landmarkModel = values['no-landmark-model'] ? null : values['landmark-model'] ? await LandmarkModel.load(values['landmark-model']) : undefined;
     const analysis = await analyzeFundus(bytes, {
       maculaDiscDiameters: macula,
       ...(minScore !== undefined ? { reportMinScore: minScore } : {}),
       ...(lesionModel !== undefined ? { lesionModel } : {}),
+      ...(landmarkModel !== undefined ? { landmarkModel } : {}),
       keepLesionMaps: values['lesion-maps'],
       ...(values['retina-diameter'] ? { retinaDiameterPx: Number(values['retina-diameter']) } : {}),
     });

@@ -8,11 +8,12 @@ import { invalidArgument, isDrgradeError } from '../../shared/errors.js';
 import { findFieldOfView } from '../../shared/fov/findFieldOfView.js';
 import { decodeImage } from '../../shared/image/decodeImage.js';
 import { LandmarkErrorTally, landmarkTruthOf, type LandmarkErrorSummary, type LandmarkTruth } from '../../shared/landmarks/LandmarkErrorTally.js';
+import { landmarkModelCliOptions, pickLandmarkModels, type LandmarkModelPick } from '../../shared/landmarks/pickLandmarkModels.js';
 import { intOption, parseCli } from '../args.js';
 import { idridDiscRadiusOfWidth } from './eval-landmarks.js';
 
 /** One line for the help text. */
-export const summary = 'eval-cameras --images <dir> --labels <csv> [--limit n] [--transforms a,b] --json: quality and landmarks under other cameras\' colour and framing';
+export const summary = 'eval-cameras --images <dir> --labels <csv> [--limit n] [--transforms a,b] [--landmark-cv <dir> | --landmark-model <dir> | --no-landmark-model] --json: quality and landmarks under other cameras\' colour and framing';
 
 /** One row of the report: a transform's landmark figures plus its rates. */
 interface CameraRow extends LandmarkErrorSummary {
@@ -34,6 +35,7 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     images: { type: 'string' }, labels: { type: 'string' }, limit: { type: 'string' }, transforms: { type: 'string' },
     json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    ...landmarkModelCliOptions,
   }, false);
   if (values.help || !values.images || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const transforms = selectTransforms(values.transforms);
@@ -43,13 +45,18 @@ export async function run(args: string[]): Promise<number> {
   const limit = intOption('limit', values.limit, files.length);
   const names = ['original', ...transforms.map((t) => t.name)];
   const tallies = new Map(names.map((n) => [n, { tally: new LandmarkErrorTally(), reasons: new Map<string, number>() }]));
+  const models = await pickLandmarkModels(values);
   const started = performance.now();
+  let images = 0;
   for (const f of files.slice(0, limit)) {
     const stem = fileStem(f);
+    const landmarkModel = models.pick(stem);
+    if (landmarkModel === 'skip') continue;
+    images++;
     const bytes = await readFile(join(values.images, f));
     const { image, info } = await decodeImage(bytes);
     const truth = landmarkTruthOf(byStem.get(stem)!, stem, idridDiscRadiusOfWidth * info.width);
-    await analyseInto(tallies.get('original')!, bytes, truth);
+    await analyseInto(tallies.get('original')!, bytes, truth, landmarkModel);
     const fov = await sourceFov(bytes, info.width);
     if (!fov) throw invalidArgument(`the field of view of ${stem}`, 'a circle the transforms can aim by', 'none found');
     for (const t of transforms) {
@@ -61,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
         discRadiusPx: truth.discRadiusPx * view.scale,
         foveaInField: Math.hypot(fovea.x - view.fov.cx, fovea.y - view.fov.cy) < view.fov.radius,
       };
-      await analyseInto(tallies.get(t.name)!, view.bytes, moved);
+      await analyseInto(tallies.get(t.name)!, view.bytes, moved, landmarkModel);
     }
   }
   const report: CameraRow[] = names.map((name) => {
@@ -69,14 +76,14 @@ export async function run(args: string[]): Promise<number> {
     const s = tally.summary();
     return { transform: name, ...s, ungradableRate: rate(s.ungradable, s.images), notAFundusRate: rate(s.notAFundus, s.images), ungradableReasons: Object.fromEntries(reasons) };
   });
-  const out = { images: Math.min(limit, files.length), transforms: report, secondsTotal: Math.round(performance.now() - started) / 1000 };
+  const out = { images, landmarkModel: models.describe, transforms: report, secondsTotal: Math.round(performance.now() - started) / 1000 };
   process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : markdownTable(report));
   return 0;
 }
 
-async function analyseInto(into: { tally: LandmarkErrorTally; reasons: Map<string, number> }, bytes: Uint8Array, truth: LandmarkTruth): Promise<void> {
+async function analyseInto(into: { tally: LandmarkErrorTally; reasons: Map<string, number> }, bytes: Uint8Array, truth: LandmarkTruth, landmarkModel: Exclude<ReturnType<LandmarkModelPick['pick']>, 'skip'>): Promise<void> {
   try {
-    const a = await analyzeFundus(bytes, { skipLesions: true, skipAnnotatedImage: true });
+    const a = await analyzeFundus(bytes, { skipLesions: true, skipAnnotatedImage: true, ...(landmarkModel !== undefined ? { landmarkModel } : {}) });
     into.tally.add(a, truth);
     if (!a.quality.gradable) for (const r of a.quality.reasons) into.reasons.set(r, (into.reasons.get(r) ?? 0) + 1);
   } catch (error) {

@@ -5,10 +5,11 @@ import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCs
 import { isDrgradeError } from '../../shared/errors.js';
 import { fitLandmarkPriors, landmarkPriorsOf, type LandmarkPriorSample } from '../../shared/landmarks/fitLandmarkPriors.js';
 import { LandmarkErrorTally, landmarkTruthOf } from '../../shared/landmarks/LandmarkErrorTally.js';
+import { landmarkModelCliOptions, pickLandmarkModels } from '../../shared/landmarks/pickLandmarkModels.js';
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
-export const summary = 'eval-landmarks --images <dir> --labels <csv> [--disc-radius px] [--limit n] [--fit-priors [--write <file>] [--dataset <words>]] --json: optic disc and fovea errors (and the landmark priors fitted on the labels; --write writes them as models/landmarks/priors.json is written)';
+export const summary = 'eval-landmarks --images <dir> --labels <csv> [--disc-radius px] [--limit n] [--landmark-cv <dir> | --landmark-model <dir> | --no-landmark-model] [--fit-priors [--write <file>] [--dataset <words>]] --json: optic disc and fovea errors (and the landmark priors fitted on the labels; --write writes them as models/landmarks/priors.json is written)';
 
 /** IDRiD's disc radius as a fraction of the photograph's width (520 / 2 / 4288), the default success radius. */
 export const idridDiscRadiusOfWidth = 0.0606;
@@ -19,6 +20,7 @@ export async function run(args: string[]): Promise<number> {
     images: { type: 'string' }, labels: { type: 'string' }, 'disc-radius': { type: 'string' },
     json: { type: 'boolean', default: false }, limit: { type: 'string' }, help: { type: 'boolean', default: false },
     'fit-priors': { type: 'boolean', default: false }, write: { type: 'string' }, dataset: { type: 'string' },
+    ...landmarkModelCliOptions,
   }, false);
   if (values.write && !values['fit-priors']) { process.stderr.write('drgrade eval-landmarks: --write needs --fit-priors\n'); return 1; }
   if (values.help || !values.images || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
@@ -28,11 +30,14 @@ export async function run(args: string[]): Promise<number> {
   const limit = values.limit ? Number(values.limit) : Infinity;
   const tally = new LandmarkErrorTally();
   const priorSamples: LandmarkPriorSample[] = [];
+  const models = await pickLandmarkModels(values);
   const started = performance.now();
   for (const f of files.slice(0, limit)) {
     const label = byStem.get(fileStem(f))!;
+    const landmarkModel = models.pick(fileStem(f));
+    if (landmarkModel === 'skip') continue;
     try {
-      const a = await analyzeFundus(await readFile(join(values.images, f)), { skipLesions: true, skipAnnotatedImage: true });
+      const a = await analyzeFundus(await readFile(join(values.images, f)), { skipLesions: true, skipAnnotatedImage: true, ...(landmarkModel !== undefined ? { landmarkModel } : {}) });
       const discRadius = values['disc-radius'] ? Number(values['disc-radius']) : idridDiscRadiusOfWidth * a.source.width;
       const truth = landmarkTruthOf(label, fileStem(f), discRadius);
       tally.add(a, truth);
@@ -52,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
     await mkdir(dirname(values.write), { recursive: true });
     await writeFile(values.write, `${JSON.stringify(file, null, 2)}\n`);
   }
-  const out = { ...tally.summary(), ...(priors ? { priors } : {}), secondsTotal: Math.round(performance.now() - started) / 1000 };
+  const out = { ...tally.summary(), landmarkModel: models.describe, ...(priors ? { priors } : {}), secondsTotal: Math.round(performance.now() - started) / 1000 };
   process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
   return 0;
 }

@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<number> {
   const skipped: string[] = [];
   for (const f of files) {
     const stem = fileStem(f);
-    const a = await analyzeFundus(await readFile(join(values.images, f)), { skipLesions: true, skipAnnotatedImage: true });
+    const a = await analyzeFundus(await readFile(join(values.images, f)), { skipLesions: true, skipAnnotatedImage: true, landmarkModel: null });
     const { transform, fov } = a;
     if (!transform || !fov) { skipped.push(stem); continue; }
     const k = landmarkInputPx / transform.normalisedWidth;

@@ -105,6 +105,8 @@ export interface AnalysisResult {
   readonly dme: DmeRisk | null;
   /** The learned lesion stage's model, when it ran (provenance). */
   readonly lesionModel: { readonly name: string; readonly version: string; readonly sha256: string } | null;
+  /** The landmark model, when it ran (provenance); null when the classical search worked alone. */
+  readonly landmarkModel: { readonly name: string; readonly version: string; readonly sha256: string } | null;
   /** The learned stage's burden and counts over the whole retina (what the lesion-based grade reads); null without it. */
   readonly lesionSummary: LesionSummary | null;
   /** Per-class lesion probability maps at the normalised scale (only with `keepLesionMaps`). */

@@ -14,6 +14,7 @@ export function analysisToJson(analysis: AnalysisResult): Record<string, unknown
     lesions: analysis.lesions,
     dme: analysis.dme,
     lesionModel: analysis.lesionModel,
+    landmarkModel: analysis.landmarkModel,
     transform: analysis.transform,
     timingsMs: analysis.timingsMs,
   };

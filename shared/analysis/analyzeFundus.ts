@@ -105,7 +105,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
     const quality = assessQuality({ image: small, mask: null, sourceWidth: info.width, sourceHeight: info.height, fov: null });
     lap('quality');
     timings.total = round1(performance.now() - t0);
-    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform: null, dme: null, lesionModel: null, lesionSummary: null, lesionMaps: null, timingsMs: timings, images: { original: small, enhanced: null, annotated: null, preview } };
+    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform: null, dme: null, lesionModel: null, landmarkModel: null, lesionSummary: null, lesionMaps: null, timingsMs: timings, images: { original: small, enhanced: null, annotated: null, preview } };
   }
   const fov = { cx: fit.cx * k, cy: fit.cy * k, radius: fit.radius * k };
 
@@ -136,7 +136,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   const fovOut = { cx: round1(fov.cx), cy: round1(fov.cy), radius: round1(fov.radius) };
   if (quality.reasons.includes('not_a_fundus')) {
     timings.total = round1(performance.now() - t0);
-    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform, dme: null, lesionModel: null, lesionSummary: null, lesionMaps: null, timingsMs: timings, images: { original: normalised, enhanced: null, annotated: null, preview } };
+    return { source, quality, fov: null, landmarks: { opticDisc: null, fovea: null, laterality: null }, lesions: [], transform, dme: null, lesionModel: null, landmarkModel: null, lesionSummary: null, lesionMaps: null, timingsMs: timings, images: { original: normalised, enhanced: null, annotated: null, preview } };
   }
 
   const { enhanced, background } = enhanceWithBackground(normalised, mask, { sigmaPx: side / 30 });
@@ -207,7 +207,8 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   lap('annotate');
   timings.total = round1(performance.now() - t0);
   const lesionModel = model ? { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256 } : null;
-  return { source, quality, fov: fovOut, landmarks, lesions, transform, dme, lesionModel, lesionSummary, lesionMaps: options.keepLesionMaps ? lesionMaps : null, timingsMs: timings, images: { original: normalised, enhanced, annotated, preview } };
+  const landmarkModelUsed = landmarkModel ? { name: landmarkModel.manifest.name, version: landmarkModel.manifest.version, sha256: landmarkModel.manifest.sha256 } : null;
+  return { source, quality, fov: fovOut, landmarks, lesions, transform, dme, lesionModel, landmarkModel: landmarkModelUsed, lesionSummary, lesionMaps: options.keepLesionMaps ? lesionMaps : null, timingsMs: timings, images: { original: normalised, enhanced, annotated, preview } };
 }
 
 function limits(options: AnalyzeOptions): DecodeLimits {

@@ -40,6 +40,8 @@ export interface Provenance {
   readonly source?: Record<string, string | number>;
   /** The learned lesion stage's model, when it ran. */
   readonly lesionModel?: { readonly name: string; readonly version: string; readonly sha256: string } | null;
+  /** The landmark model, when it ran. */
+  readonly landmarkModel?: { readonly name: string; readonly version: string; readonly sha256: string } | null;
 }
 
 /** The result JSON (`<stem>.result.json`, the HTTP 200 body, the blob trigger's output). */

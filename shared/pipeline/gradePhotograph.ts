@@ -73,7 +73,7 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
     }
     throw abortAsDeadline(error, options.signal);
   }
-  const base = { disclaimer: researchDisclaimer, quality: analysis.quality, fov: analysis.fov, landmarks: analysis.landmarks, lesions: analysis.lesions, dme: analysis.dme, provenance: { ...provenance, lesionModel: analysis.lesionModel }, ...source };
+  const base = { disclaimer: researchDisclaimer, quality: analysis.quality, fov: analysis.fov, landmarks: analysis.landmarks, lesions: analysis.lesions, dme: analysis.dme, provenance: { ...provenance, lesionModel: analysis.lesionModel, landmarkModel: analysis.landmarkModel }, ...source };
   if (!analysis.quality.gradable) {
     return { result: { status: 'ungradable', ...base, grading: null, timingsMs: { ...analysis.timingsMs, total: ms(started) } }, analysis };
   }

@@ -1,13 +1,14 @@
 """Training of the landmark model (LandmarkNet: optic disc and fovea) on the labelled grading photographs prepared
 by `drgrade prepare-landmarks`, with 5-fold cross-validation by photograph and a final model on all of them.
 
-    /usr/bin/python3 -m drgrade_train train-landmarks --prepared <dir> --out <dir> --fold all --minutes 5
+    /usr/bin/python3 -m drgrade_train train-landmarks --prepared <dir> --out <dir> --fold all --steps 1300
 
 `--fold k` trains on the other folds, records fold k's photographs as `heldOut` in the manifest and writes
 `fold-k/oof.jsonl`: the model's disc and fovea on each held-out photograph (untransformed) beside the classical
 detector's (from `prepare-landmarks`). `--fold final` trains on every photograph (the model that ships); `--fold
-all` runs folds 0..k-1, prints the pooled out-of-fold summary (`summary.json`) and then trains final. Each model
-trains for a wall-clock budget (cosine learning rate), is checkpointed under `--work` (never commit it) and
+all` runs folds 0..k-1 and then final; a comma list (`1,2,final`) runs those. Before final (or at the end) the
+out-of-fold rows of every fold folder present are pooled into `summary.json`. Each model trains for a number of
+optimiser steps (or a wall-clock budget; cosine learning rate), is checkpointed under `--work` (never commit it) and
 exported to ONNX (opset 13, UINT8 [1, 3, 256, 256]) with its manifest (checked by
 shared/landmarks/LandmarkModelManifest.ts). Research use only.
 """
@@ -42,7 +43,9 @@ def landmark_loss(model: LandmarkNet, images: torch.Tensor, target: torch.Tensor
 
 
 def train_one(samples: list[LandmarkSample], out_dir: str, work_dir: str, minutes: float, device: str, batch: int,
-              seed: int, held_out: list[str], fold: str, lr: float = 2e-3) -> dict[str, Any]:
+              seed: int, held_out: list[str], fold: str, lr: float = 2e-3, steps: int | None = None) -> dict[str, Any]:
+    """Trains one LandmarkNet for `steps` optimiser steps (the same model on a loaded or an idle machine), or for
+    `minutes` of wall clock when `steps` is None, and exports it to `out_dir`."""
     torch.manual_seed(seed)
     model = LandmarkNet().to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
@@ -62,11 +65,12 @@ def train_one(samples: list[LandmarkSample], out_dir: str, work_dir: str, minute
     model.train()
     while True:
         elapsed = elapsed_before + time.time() - started
-        if elapsed >= budget:
+        if (step >= steps) if steps else (elapsed >= budget):
             break
+        frac = step / steps if steps else elapsed / budget
         warm = min(1.0, (step + 1) / 30)
         for g in opt.param_groups:
-            g["lr"] = lr * warm * 0.5 * (1 + math.cos(math.pi * elapsed / budget))
+            g["lr"] = lr * warm * 0.5 * (1 + math.cos(math.pi * frac))
         x, pts, present = aug.batch(batch)
         loss = landmark_loss(model, x.to(device), heatmap_targets(pts, present).to(device))
         opt.zero_grad(set_to_none=True)
@@ -75,7 +79,7 @@ def train_one(samples: list[LandmarkSample], out_dir: str, work_dir: str, minute
         losses.append(float(loss))
         step += 1
         if step % 50 == 0:
-            print(f"[{fold}] step {step} {elapsed:.0f}/{budget:.0f} s loss {np.mean(losses[-50:]):.4f}", flush=True)
+            print(f"[{fold}] step {step}{f'/{steps}' if steps else ''} {elapsed:.0f}{'' if steps else f'/{budget:.0f}'} s loss {np.mean(losses[-50:]):.4f}", flush=True)
         if time.time() - last_ckpt > 120:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "elapsed": elapsed}, ckpt)
             last_ckpt = time.time()
@@ -85,7 +89,7 @@ def train_one(samples: list[LandmarkSample], out_dir: str, work_dir: str, minute
     onnx_path = os.path.join(out_dir, "model.onnx")
     export_landmark_onnx(model, onnx_path)
     check = verify_landmark_onnx(model, onnx_path)
-    manifest = landmark_manifest(onnx_path, samples, held_out, fold, step, batch, budget, device, check,
+    manifest = landmark_manifest(onnx_path, samples, held_out, fold, step, batch, None if steps else budget, device, check,
                                  float(np.mean(losses[-100:])) if losses else float("nan"))
     with open(os.path.join(out_dir, "model.json"), "w", encoding="utf-8") as fh:
         json.dump(manifest, fh, indent=2)
@@ -162,7 +166,7 @@ def verify_landmark_onnx(model: LandmarkNet, path: str) -> dict[str, Any]:
 
 
 def landmark_manifest(onnx_path: str, samples: list[LandmarkSample], held_out: list[str], fold: str, steps: int,
-                      batch: int, budget_s: float, device: str, check: dict[str, Any], final_loss: float) -> dict[str, Any]:
+                      batch: int, budget_s: float | None, device: str, check: dict[str, Any], final_loss: float) -> dict[str, Any]:
     """The landmark model's manifest (the contract of shared/landmarks/LandmarkModelManifest.ts)."""
     return {
         "schemaVersion": 2,
@@ -181,7 +185,7 @@ def landmark_manifest(onnx_path: str, samples: list[LandmarkSample], held_out: l
         "training": {
             "data": IDRID_DATA + " (expert optic-disc and fovea centres)", "license": IDRID_LICENSE,
             "attribution": IDRID_ATTRIBUTION, "images": len(samples), "fold": fold, "heldOut": held_out,
-            "steps": steps, "batch": batch, "budgetSeconds": round(budget_s), "device": device,
+            "steps": steps, "batch": batch, "budgetSeconds": None if budget_s is None else round(budget_s), "device": device,
             "finalLoss": round(final_loss, 5), "torch": torch.__version__, "export": check,
             "recipe": "python -m drgrade_train train-landmarks (training/drgrade_train/landmark_train.py)",
         },
@@ -195,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", default=None, help="checkpoint folder (default <out>/work; never commit it)")
     ap.add_argument("--fold", default="all", help="k (0-based), 'final' or 'all'")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--minutes", type=float, default=5.0, help="wall-clock budget per model")
+    ap.add_argument("--steps", type=int, default=1300, help="optimiser steps per model (0: train for --minutes instead)")
+    ap.add_argument("--final-steps", type=int, default=None, help="steps of the final model (default --steps)")
+    ap.add_argument("--minutes", type=float, default=5.0, help="wall-clock budget per model when --steps is 0")
     ap.add_argument("--final-minutes", type=float, default=None, help="budget of the final model (default --minutes)")
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
     ap.add_argument("--batch", type=int, default=16)
@@ -208,32 +214,54 @@ def main(argv: list[str] | None = None) -> int:
     samples = read_prepared_landmarks(args.prepared)
     folds = landmark_folds([s.stem for s in samples], args.folds)
     work = args.work or os.path.join(args.out, "work")
-    todo = [str(k) for k in range(args.folds)] + ["final"] if args.fold == "all" else [args.fold]
-    pooled: list[dict[str, Any]] = []
+    todo = [str(k) for k in range(args.folds)] + ["final"] if args.fold == "all" else [f.strip() for f in args.fold.split(",")]
+    for fold in todo:
+        if fold != "final" and not (fold.isdigit() and int(fold) < args.folds):
+            raise SystemExit(f"--fold: expected 0..{args.folds - 1}, 'final', 'all' or a comma list of them, got {fold!r}")
+    summarised = False
     for fold in todo:
         if fold == "final":
-            if args.fold == "all":
-                summary = summarise(pooled)
-                with open(os.path.join(args.out, "summary.json"), "w", encoding="utf-8") as fh:
-                    json.dump(summary, fh, indent=2)
-                print(json.dumps({"outOfFold": summary}), flush=True)
+            summarise_folds(args.out, args.folds)
+            summarised = True
             train_set, held, minutes = samples, [], args.final_minutes or args.minutes
+            steps = args.final_steps or args.steps
         else:
             k = int(fold)
             train_set = [s for s in samples if folds[s.stem] != k]
             held = sorted(s.stem for s in samples if folds[s.stem] == k)
-            minutes = args.minutes
+            minutes, steps = args.minutes, args.steps
         name = "final" if fold == "final" else f"fold-{fold}"
         seed = args.seed + (0 if fold == "final" else 1 + int(fold))
-        manifest = train_one(train_set, os.path.join(args.out, name), work, minutes, args.device, args.batch, seed, held, fold)
+        manifest = train_one(train_set, os.path.join(args.out, name), work, minutes, args.device, args.batch, seed, held, fold,
+                             steps=steps or None)
         if fold != "final":
             model = LandmarkNet()
             model.load_state_dict(torch.load(os.path.join(work, f"landmark-{fold}.final.pt")))
             rows = predict(model, [s for s in samples if folds[s.stem] == int(fold)])
-            pooled.extend(rows)
             with open(os.path.join(args.out, name, "oof.jsonl"), "w", encoding="utf-8") as fh:
                 fh.write("".join(json.dumps(r) + "\n" for r in rows))
             print(json.dumps({"model": name, "steps": manifest["training"]["steps"], **summarise(rows)}), flush=True)
         else:
             print(json.dumps({"model": name, "steps": manifest["training"]["steps"]}), flush=True)
+    if not summarised:
+        summarise_folds(args.out, args.folds)
     return 0
+
+
+def summarise_folds(out: str, k: int) -> None:
+    """Pools `fold-*/oof.jsonl` under `out` into `summary.json` (and prints it) when any fold has been trained."""
+    rows: list[dict[str, Any]] = []
+    done = []
+    for fold in range(k):
+        path = os.path.join(out, f"fold-{fold}", "oof.jsonl")
+        if os.path.exists(path):
+            done.append(fold)
+            with open(path, encoding="utf-8") as fh:
+                rows.extend(json.loads(line) for line in fh if line.strip())
+    if not rows:
+        return
+    summary = {"folds": done, **summarise(rows)}
+    with open(os.path.join(out, "summary.json"), "w", encoding="utf-8") as fh:
+        json.dump(summary, fh, indent=2)
+        fh.write("\n")
+    print(json.dumps({"outOfFold": summary}), flush=True)

@@ -24,15 +24,30 @@ describe('fuseLandmarks', () => {
     expect(far.disc!.radius).toBeCloseTo(2 * expectedRadius, 9);
   });
 
-  it('falls back to the search for an unsure fovea (and keeps the search\'s disc size then)', () => {
-    const out = fuseLandmarks(classical, { disc: { x: 210, y: 470, mass: 0.9, absent: 0 }, fovea: { x: 600, y: 100, mass: learnedFoveaMinMass - 0.01, absent: 0 } }, fov);
+  // A standard field: the fovea 2.52 expected disc diameters from the disc.
+  const standardGap = 2 * expectedRadius * shippedLandmarkPriors().fovea.distance;
+  const unsure = learnedFoveaMinMass - 0.01;
+
+  it('takes the search\'s fovea and disc size for an unsure fovea in a field like IDRiD\'s where the search found the same disc', () => {
+    const out = fuseLandmarks(classical, { disc: { x: 810, y: 470, mass: 0.9, absent: 0 }, fovea: { x: 810 - standardGap, y: 470, mass: unsure, absent: 0 } }, fov);
     expect(out.fovea).toBe(classical.fovea);
-    expect(out.disc).toEqual({ x: 210, y: 470, radius: 77.8, confidence: 0.9 });
+    expect(out.disc).toEqual({ x: 810, y: 470, radius: 77.8, confidence: 0.9 });
   });
 
-  it('does not take a landmark the model puts outside the field', () => {
-    const out = fuseLandmarks(classical, { disc: { x: 210, y: 470, mass: 0.4, absent: 0.6 }, fovea: { x: 600, y: 560, mass: 0.9, absent: 0.5 } }, fov);
-    expect(out).toEqual(classical);
+  it('keeps the unsure fovea of the model in a narrower field (its distance implies a disc 1.5 × larger)', () => {
+    const out = fuseLandmarks(classical, { disc: { x: 810, y: 470, mass: 0.9, absent: 0 }, fovea: { x: 810 - 1.5 * standardGap, y: 470, mass: unsure, absent: 0 } }, fov);
+    expect(out.fovea).toEqual({ x: Math.round((810 - 1.5 * standardGap) * 10) / 10, y: 470, confidence: unsure });
+    expect(out.disc!.radius).toBeCloseTo(1.5 * expectedRadius, 6);
+  });
+
+  it('keeps the unsure fovea of the model where the search found another disc', () => {
+    const out = fuseLandmarks(classical, { disc: { x: 200, y: 470, mass: 0.9, absent: 0 }, fovea: { x: 200 + standardGap, y: 470, mass: unsure, absent: 0 } }, fov);
+    expect(out.fovea!.x).toBeCloseTo(200 + standardGap, 1);
+  });
+
+  it('does not drop a disc the model calls absent (that output was miscalibrated) and reports its mass as confidence', () => {
+    const out = fuseLandmarks(classical, { disc: { x: 210, y: 470, mass: 0.02, absent: 0.97 }, fovea: { x: 210 + standardGap, y: 470, mass: 0.9, absent: 0 } }, fov);
+    expect(out.disc).toMatchObject({ x: 210, y: 470, confidence: 0.02 });
   });
 });
 
