@@ -7,11 +7,13 @@ import { isDrgradeError } from '../../shared/errors.js';
 import { fitLesionReporting, type ReportingSample } from '../../shared/lesionEval/fitLesionReporting.js';
 import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
 import { pickLesionModels } from '../../shared/lesionEval/pickLesionModels.js';
+import { defaultLandmarkModel, LandmarkModel } from '../../shared/landmarks/LandmarkModel.js';
+import { landmarkModelCliOptions, pickLandmarkModels } from '../../shared/landmarks/pickLandmarkModels.js';
 import { LesionModel } from '../../shared/lesions/LesionModel.js';
 import { parseCli } from '../args.js';
 
 /** One line for the help text. */
-export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--model <dir>] [--cv <dir> --aliases <json>] [--cache <jsonl>] [--write] --json: reporting thresholds (healthy retinas show almost nothing) and the DME exudate threshold, with out-of-fold figures';
+export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--model <dir>] [--cv <dir> --aliases <json>] [--cache <jsonl>] [--landmark-cv <dir> | --landmark-model <dir> | --no-landmark-model] [--write] --json: reporting thresholds (healthy retinas show almost nothing) and the DME exudate threshold, with out-of-fold figures';
 
 /**
  * `drgrade fit-lesion-reporting`: analyses every labelled photograph (whole retina, every candidate) with a lesion
@@ -28,6 +30,7 @@ export async function run(args: string[]): Promise<number> {
     images: { type: 'string' }, labels: { type: 'string' }, model: { type: 'string' }, cache: { type: 'string' }, cv: { type: 'string' }, aliases: { type: 'string' },
     limit: { type: 'string' }, write: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
+    ...landmarkModelCliOptions,
   }, false);
   if (values.help || !values.images || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const modelDir = values.model ?? defaultLesionModelDir();
@@ -35,6 +38,11 @@ export async function run(args: string[]): Promise<number> {
   const aliases = values.aliases ? new Map(Object.entries(JSON.parse(await readFile(values.aliases, 'utf8')) as Record<string, string>)) : new Map<string, string>();
   const picker = values.cv ? await pickLesionModels({ cv: values.cv }, { aliases, otherwise: model }) : null;
   const modelFor = (stem: string): LesionModel => { const p = picker?.pick(stem); return p instanceof LesionModel ? p : model; };
+  // The disc and fovea decide DME and which candidates lie in the disc: the cache key carries the landmark model too.
+  const landmarks = await pickLandmarkModels(values);
+  const shippedLandmarks = await defaultLandmarkModel();
+  const landmarkModelFor = (stem: string): LandmarkModel | null => { const p = landmarks.pick(stem); return p === 'skip' ? null : p === undefined ? shippedLandmarks : p; };
+  const identity = (stem: string) => `${modelFor(stem).scoringIdentity}+landmarks:${landmarkModelFor(stem)?.manifest.sha256 ?? 'classical'}`;
   const rows = readCsv(await readFile(values.labels, 'utf8')).filter((r) => !r.duplicate_of);
   const byStem = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
   const files = (await readdir(values.images)).filter((f) => isImageFileName(f) && byStem.has(fileStem(f))).sort().slice(0, values.limit ? Number(values.limit) : undefined);
@@ -43,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
     for (const line of (await readFile(values.cache, 'utf8')).split('\n')) {
       if (!line.trim()) continue;
       const entry = JSON.parse(line) as { sha256: string; stem: string; sample: ReportingSample };
-      if (entry.sha256 === modelFor(entry.stem).scoringIdentity) cached.set(entry.stem, entry.sample);
+      if (entry.sha256 === identity(entry.stem)) cached.set(entry.stem, entry.sample);
     }
   }
   const samples: ReportingSample[] = [];
@@ -55,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
     let sample = cached.get(stem);
     if (!sample) {
       try {
-        const a = await analyzeFundus(await readFile(join(values.images, f)), { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: modelFor(stem) });
+        const a = await analyzeFundus(await readFile(join(values.images, f)), { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: modelFor(stem), landmarkModel: landmarkModelFor(stem) });
         if (!a.quality.gradable || !a.lesionSummary) { failed++; continue; }
         const disc = a.landmarks.opticDisc;
         sample = {
@@ -64,7 +72,7 @@ export async function run(args: string[]): Promise<number> {
           fovea: a.landmarks.fovea ? { x: a.landmarks.fovea.x, y: a.landmarks.fovea.y } : null, discDiameter: disc ? 2 * disc.radius : null,
           candidates: a.lesions.map((l) => ({ kind: l.kind, class: l.class, x: l.x, y: l.y, radius: l.radius, score: l.score })),
         };
-        if (values.cache) await appendFile(values.cache, `${JSON.stringify({ sha256: modelFor(stem).scoringIdentity, stem, sample })}\n`);
+        if (values.cache) await appendFile(values.cache, `${JSON.stringify({ sha256: identity(stem), stem, sample })}\n`);
       } catch (error) {
         if (!isDrgradeError(error)) throw error;
         failed++;
@@ -82,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
     fit: {
       command: `drgrade fit-lesion-reporting --images <IDRiD grading-train> --labels <labels.csv>${values.cv ? ' --cv <fold models> --aliases <match-splits output>' : ''} --write`,
       model: { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256, rankerSha256: model.rankerSha256 },
-      photographs: samples.length, notGradable: failed, goalMargin: 0.7, heldOutByFoldModels: picker ? [...byStem.keys()].filter((st) => modelFor(st) !== model).length : 0, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
+      landmarkModel: landmarks.describe, photographs: samples.length, notGradable: failed, goalMargin: 0.7, heldOutByFoldModels: picker ? [...byStem.keys()].filter((st) => modelFor(st) !== model).length : 0, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
     },
   };
   if (values.write) await writeFile(join(modelDir, 'reporting.json'), `${JSON.stringify(reporting, null, 2)}\n`);
