@@ -9,6 +9,7 @@ import { refineDiscCentre } from './refineDiscCentre.js';
 import { relativeLuminance } from './relativeLuminance.js';
 import { weighDiscCandidates } from './weighDiscCandidates.js';
 import { fuseLandmarks } from './fuseLandmarks.js';
+import type { NormalisedLandmarks } from './NormalisedLandmarks.js';
 import type { LearnedLandmark } from './LandmarkModel.js';
 import type { LandmarkName } from './LandmarkModelManifest.js';
 import type { DiscPositionPrior } from './LandmarkPriors.js';
@@ -66,11 +67,7 @@ export interface FindLandmarksOptions {
   learned?: Readonly<Record<LandmarkName, LearnedLandmark>>;
 }
 
-/** Landmarks in normalised-image pixels. */
-export interface NormalisedLandmarks {
-  readonly disc: { x: number; y: number; radius: number; confidence: number } | null;
-  readonly fovea: { x: number; y: number; confidence: number } | null;
-}
+export type { NormalisedLandmarks } from './NormalisedLandmarks.js';
 
 /** How many disc candidates are weighed against their fovea and the position prior. */
 const discCandidateCount = 4;

@@ -1,4 +1,4 @@
-import type { NormalisedLandmarks } from './findLandmarks.js';
+import type { NormalisedLandmarks } from './NormalisedLandmarks.js';
 import type { LearnedLandmark } from './LandmarkModel.js';
 import type { LandmarkName } from './LandmarkModelManifest.js';
 import { shippedLandmarkPriors } from './shippedLandmarkPriors.js';
