@@ -140,3 +140,36 @@ def write_check_fixture(folder: str, inputs: np.ndarray, logits: np.ndarray, ima
         meta["uint8Input"] = "input.u8"
     with open(os.path.join(folder, "check.json"), "w", encoding="utf-8") as fh:
         json.dump(meta, fh, indent=2)
+
+
+def export_uint8_onnx(model: nn.Module, dummy: torch.Tensor, path: str, input_names: list[str], output_names: list[str],
+                      dynamic_axes: dict[str, dict[int, str]] | None = None) -> None:
+    """TorchScript-based ONNX export (opset ONNX_OPSET) of a model taking UINT8 pixels, shared by the lesion and
+    landmark recipes (the dynamo exporter of newer torch is turned off where it exists)."""
+    kwargs: dict[str, Any] = dict(export_params=True, opset_version=ONNX_OPSET, do_constant_folding=True,
+                                  input_names=input_names, output_names=output_names)
+    if dynamic_axes:
+        kwargs["dynamic_axes"] = dynamic_axes
+    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+        kwargs["dynamo"] = False
+    with torch.no_grad():
+        torch.onnx.export(model, (dummy,), path, **kwargs)
+
+
+def check_uint8_onnx(model: nn.Module, path: str, x: torch.Tensor, input_name: str = "image") -> dict[str, Any]:
+    """onnx.checker, plus onnx's reference evaluator against PyTorch on `x` (the first output) where this onnx has one."""
+    import onnx
+    graph = onnx.load(path)
+    onnx.checker.check_model(graph)
+    report: dict[str, Any] = {"checker": "passed"}
+    try:
+        from onnx.reference import ReferenceEvaluator  # type: ignore[attr-defined]
+    except ImportError:
+        report["referenceEvaluator"] = "skipped (onnx.reference not available in this onnx)"
+        return report
+    with torch.no_grad():
+        out = model.cpu()(x)
+    want = (out[0] if isinstance(out, tuple) else out).numpy()
+    got = ReferenceEvaluator(graph).run(None, {input_name: x.numpy()})[0]
+    report["referenceEvaluator"] = {"maxAbsDiff": float(np.max(np.abs(got - want)))}
+    return report

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from .constants import IDRID_ATTRIBUTION, IDRID_DATA, IDRID_LICENSE, ONNX_OPSET, RESEARCH_DISCLAIMER
-from .export import sha256_file
+from .constants import IDRID_ATTRIBUTION, IDRID_DATA, IDRID_LICENSE, RESEARCH_DISCLAIMER
+from .export import check_uint8_onnx, export_uint8_onnx, sha256_file
 from .landmark_data import LandmarkAugmenter, LandmarkSample, heatmap_targets, landmark_folds, read_prepared_landmarks
 from .landmark_model import INPUT_PX, LANDMARK_NAMES, MAP_PX, OUTPUT_STRIDE, LandmarkNet, decode
 
@@ -136,33 +136,12 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def export_landmark_onnx(model: LandmarkNet, path: str) -> None:
     """ONNX export: UINT8 input 'image' [1, 3, 256, 256]; outputs 'heatmaps' [1, 2, 64, 64] and 'absent' [1, 2]."""
-    dummy = torch.zeros(1, 3, INPUT_PX, INPUT_PX, dtype=torch.uint8)
-    kwargs: dict[str, Any] = dict(export_params=True, opset_version=ONNX_OPSET, do_constant_folding=True,
-                                  input_names=["image"], output_names=["heatmaps", "absent"])
-    import inspect
-    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
-        kwargs["dynamo"] = False
-    with torch.no_grad():
-        torch.onnx.export(model, (dummy,), path, **kwargs)
+    export_uint8_onnx(model, torch.zeros(1, 3, INPUT_PX, INPUT_PX, dtype=torch.uint8), path, ["image"], ["heatmaps", "absent"])
 
 
 def verify_landmark_onnx(model: LandmarkNet, path: str) -> dict[str, Any]:
-    """onnx.checker, plus the reference evaluator against PyTorch where this onnx has one."""
-    import onnx
-    graph = onnx.load(path)
-    onnx.checker.check_model(graph)
-    report: dict[str, Any] = {"checker": "passed"}
-    try:
-        from onnx.reference import ReferenceEvaluator  # type: ignore[attr-defined]
-    except ImportError:
-        report["referenceEvaluator"] = "skipped (onnx.reference not available in this onnx)"
-        return report
-    x = torch.randint(0, 256, (1, 3, INPUT_PX, INPUT_PX), dtype=torch.uint8)
-    with torch.no_grad():
-        want = model(x)[0].numpy()
-    got = ReferenceEvaluator(graph).run(None, {"image": x.numpy()})[0]
-    report["referenceEvaluator"] = {"maxAbsDiff": float(np.max(np.abs(got - want)))}
-    return report
+    """onnx.checker, plus the reference evaluator against PyTorch (heatmaps) on a random image."""
+    return check_uint8_onnx(model, path, torch.randint(0, 256, (1, 3, INPUT_PX, INPUT_PX), dtype=torch.uint8))
 
 
 def landmark_manifest(onnx_path: str, samples: list[LandmarkSample], held_out: list[str], fold: str, steps: int,

@@ -24,8 +24,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .constants import IDRID_ATTRIBUTION, IDRID_LICENSE, ONNX_OPSET, RESEARCH_DISCLAIMER
-from .export import sha256_file
+from .constants import IDRID_ATTRIBUTION, IDRID_LICENSE, RESEARCH_DISCLAIMER
+from .export import check_uint8_onnx, export_uint8_onnx, sha256_file
 from .lesion_data import PatchSampler, lesion_folds, read_prepared_lesions
 from .lesion_model import LESION_CODES, MULTIPLE_OF, OUTPUT_STRIDE, LesionNet
 
@@ -120,36 +120,13 @@ def train_one(images: list, out_dir: str, work_dir: str, minutes: float, device:
 
 def export_lesion_onnx(model: LesionNet, path: str) -> None:
     """ONNX export with UINT8 input 'image' [1, 3, height, width] and output 'probabilities' [1, 4, h/2, w/2]."""
-    dummy = torch.zeros(1, 3, 128, 128, dtype=torch.uint8)
-    kwargs: dict[str, Any] = dict(
-        export_params=True, opset_version=ONNX_OPSET, do_constant_folding=True,
-        input_names=["image"], output_names=["probabilities"],
-        dynamic_axes={"image": {2: "height", 3: "width"}, "probabilities": {2: "mapHeight", 3: "mapWidth"}},
-    )
-    import inspect
-    if "dynamo" in inspect.signature(torch.onnx.export).parameters:
-        kwargs["dynamo"] = False
-    with torch.no_grad():
-        torch.onnx.export(model, (dummy,), path, **kwargs)
+    export_uint8_onnx(model, torch.zeros(1, 3, 128, 128, dtype=torch.uint8), path, ["image"], ["probabilities"],
+                      {"image": {2: "height", 3: "width"}, "probabilities": {2: "mapHeight", 3: "mapWidth"}})
 
 
 def verify_lesion_onnx(model: LesionNet, path: str) -> dict[str, Any]:
     """onnx.checker, plus the reference evaluator against PyTorch on a random 64x64 image where available."""
-    import onnx
-    graph = onnx.load(path)
-    onnx.checker.check_model(graph)
-    report: dict[str, Any] = {"checker": "passed"}
-    try:
-        from onnx.reference import ReferenceEvaluator  # type: ignore[attr-defined]
-    except ImportError:
-        report["referenceEvaluator"] = "skipped (onnx.reference not available in this onnx)"
-        return report
-    x = torch.randint(0, 256, (1, 3, 64, 64), dtype=torch.uint8)
-    with torch.no_grad():
-        want = model.cpu()(x).numpy()
-    got = ReferenceEvaluator(graph).run(None, {"image": x.numpy()})[0]
-    report["referenceEvaluator"] = {"maxAbsDiff": float(np.max(np.abs(got - want)))}
-    return report
+    return check_uint8_onnx(model, path, torch.randint(0, 256, (1, 3, 64, 64), dtype=torch.uint8))
 
 
 def lesion_manifest(onnx_path: str, images: list, held_out: list[str], fold: str, steps: int, batch: int,
