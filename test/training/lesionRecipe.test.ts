@@ -53,7 +53,7 @@ describe('lesion recipe (python -m drgrade_train train-lesions)', () => {
   it.skipIf(!ok)(ok ? 'passes the patch sampler unit tests (test_lesion_data.py)' : title, async () => {
     const result = await promisify(execFile)(python, [join(trainingDir, 'tests', 'test_lesion_data.py')], { cwd: trainingDir, timeout: 120_000 })
       .catch((error: { stdout?: string; stderr?: string; message: string }) => { throw new Error(`test_lesion_data.py failed: ${error.message}\n${error.stderr ?? ''}`); });
-    expect(result.stderr).toMatch(/Ran 9 tests[\s\S]*\nOK\s*$/);
+    expect(result.stderr).toMatch(/Ran 12 tests[\s\S]*\nOK\s*$/);
   }, 150_000);
 
   it.skipIf(!ok)(title, async () => {

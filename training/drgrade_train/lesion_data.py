@@ -20,12 +20,19 @@ from .lesion_model import LESION_CODES
 
 @dataclass
 class LesionImage:
-    """One prepared photograph: uint8 HWC RGB, uint8 coverage per class (C, H, W), the FOV circle."""
+    """One prepared photograph: uint8 HWC RGB, uint8 coverage per class (C, H, W), the FOV circle. `group` is the
+    photograph it was made from: its own stem, or for a JPEG variant (`prepare-lesions --jpeg`, stem `<stem>@q<Q>`)
+    the original's, so that folds keep a photograph and its variants together."""
 
     stem: str
     rgb: np.ndarray
     masks: np.ndarray
     circle: tuple[float, float, float]
+    group: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.group:
+            self.group = self.stem
 
 
 def _grey(path: str) -> np.ndarray:
@@ -33,19 +40,23 @@ def _grey(path: str) -> np.ndarray:
 
 
 def read_prepared_lesions(root: str, stems: list[str] | None = None) -> list[LesionImage]:
-    """Reads `<stem>.enhanced.png`, `<stem>.<CODE>.png` and `<stem>.json` for every stem (sorted) in `root`."""
+    """Reads `<stem>.enhanced.png`, `<stem>.<CODE>.png` and `<stem>.json` for every stem (sorted) in `root`; JPEG
+    variants (`variantOf` in their JSON) are entries of their own whose `group` is the original's stem. `stems`
+    selects by stem or by group."""
     if not os.path.isdir(root):
         raise FileNotFoundError(f"Expected a folder written by `drgrade prepare-lesions` at {root} but it does not exist")
     found = sorted(f[: -len(".json")] for f in os.listdir(root) if f.endswith(".json") and f != "skipped.json")
     if stems is not None:
-        found = [s for s in found if s in set(stems)]
+        wanted = set(stems)
+        found = [s for s in found if s in wanted or s.split("@")[0] in wanted]
     out = []
     for stem in found:
         meta = json.load(open(os.path.join(root, f"{stem}.json"), encoding="utf-8"))
         rgb = np.asarray(Image.open(os.path.join(root, f"{stem}.enhanced.png")).convert("RGB"), dtype=np.uint8)
         masks = np.stack([_grey(os.path.join(root, f"{stem}.{c}.png")) for c in LESION_CODES])
         c = meta["circle"]
-        out.append(LesionImage(stem, rgb, masks, (float(c["cx"]), float(c["cy"]), float(c["radius"]))))
+        group = str(meta.get("variantOf") or stem)
+        out.append(LesionImage(stem, rgb, masks, (float(c["cx"]), float(c["cy"]), float(c["radius"])), group))
     if not out:
         raise FileNotFoundError(f"Expected prepared photographs (<stem>.json) in {root} but found none")
     return out
@@ -118,9 +129,25 @@ class PatchSampler:
         self.rng = np.random.default_rng(seed)
         self.class_weights = np.asarray(class_weights, dtype=np.float64)
         self.lesion_pixels = [[np.flatnonzero(m > 127) for m in im.masks] for im in images]
+        # Photographs are drawn alike; within one, the original half the time and otherwise one of its JPEG
+        # variants (prepare-lesions --jpeg), so variants add camera compression without outweighing the originals.
+        by_group: dict[str, list[int]] = {}
+        for j, im in enumerate(images):
+            by_group.setdefault(im.group, []).append(j)
+        self.groups = [sorted(js, key=lambda j: (images[j].stem != images[j].group, images[j].stem)) for js in by_group.values()]
         # Cumulative sampling weights per photograph and class (None: uniform over the class's pixels).
         self.lesion_cdf = [[(np.cumsum(density_weights(m)) if balance == "density" and px.size else None)
                             for m, px in zip(im.masks, pxs)] for im, pxs in zip(images, self.lesion_pixels)]
+
+    def _pick(self) -> int:
+        members = self.groups[int(self.rng.integers(len(self.groups)))]
+        if len(members) == 1:
+            return members[0]
+        original = self.images[members[0]].stem == self.images[members[0]].group
+        if original and self.rng.random() < 0.5:
+            return members[0]
+        rest = members[1:] if original else members
+        return rest[int(self.rng.integers(len(rest)))]
 
     def _centre(self, i: int) -> tuple[int, int]:
         im = self.images[i]
@@ -142,7 +169,7 @@ class PatchSampler:
         p = self.patch
         xs, ys = [], []
         for _ in range(batch):
-            i = int(self.rng.integers(len(self.images)))
+            i = self._pick()
             im = self.images[i]
             h, w = im.rgb.shape[:2]
             s = float(np.exp(self.rng.uniform(np.log(self.scale_range[0]), np.log(self.scale_range[1]))))

@@ -153,12 +153,20 @@ def lesion_manifest(onnx_path: str, images: list, held_out: list[str], fold: str
         "labels": list(LESION_CODES),
         "training": {
             "data": IDRID_SEGMENTATION_DATA, "license": IDRID_LICENSE, "attribution": IDRID_ATTRIBUTION,
-            "images": len(images), "fold": fold, "heldOut": held_out, "steps": steps, "batch": batch,
+            "images": len({im.group for im in images}), "entries": len(images),
+            "jpegVariants": len(images) - len({im.group for im in images}), "fold": fold, "heldOut": held_out, "steps": steps, "batch": batch,
             "patchPx": patch, "sampling": balance, "cameraAugmentation": camera, "budgetSeconds": round(budget_s), "device": device, "finalLoss": round(final_loss, 5),
             "torch": torch.__version__, "export": check,
             "recipe": "python -m drgrade_train train-lesions (training/drgrade_train/lesion_train.py)",
         },
     }
+
+
+def fold_split(images: list, k: int, folds: int) -> tuple[list, list[str]]:
+    """Fold k's training entries and held-out photographs. Folds are by photograph (`lesion_folds` of the groups):
+    a JPEG variant (prepare-lesions --jpeg) is held out with its original, never trained on beside it."""
+    fold_of = lesion_folds(sorted({im.group for im in images}), folds)
+    return [im for im in images if fold_of[im.group] != k], sorted({im.group for im in images if fold_of[im.group] == k})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,7 +192,6 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("--device cuda asked but torch.cuda.is_available() is False")
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
     images = read_prepared_lesions(args.prepared)
-    folds = lesion_folds([im.stem for im in images], args.folds)
     work = args.work or os.path.join(args.out, "work")
     todo = [str(k) for k in range(args.folds)] + ["final"] if args.fold == "all" else [args.fold]
     for fold in todo:
@@ -192,9 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             train_set, held = images, []
             minutes = args.final_minutes or args.minutes
         else:
-            k = int(fold)
-            train_set = [im for im in images if folds[im.stem] != k]
-            held = sorted(im.stem for im in images if folds[im.stem] == k)
+            train_set, held = fold_split(images, int(fold), args.folds)
             minutes = args.minutes
         name = "final" if fold == "final" else f"fold-{fold}"
         m = train_one(train_set, os.path.join(args.out, name), work, minutes, args.device, args.batch, args.patch,

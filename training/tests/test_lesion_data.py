@@ -7,8 +7,10 @@ Also runs under pytest. Needs torch, numpy and Pillow; a few seconds.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import tempfile
 import unittest
 
 import numpy as np
@@ -16,7 +18,8 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from drgrade_train.lesion_data import LesionImage, PatchSampler, density_weights, jpeg_roundtrip  # noqa: E402
+from drgrade_train.lesion_data import (LesionImage, PatchSampler, density_weights, jpeg_roundtrip,  # noqa: E402
+                                      lesion_folds, read_prepared_lesions)
 from drgrade_train.lesion_model import LESION_CODES  # noqa: E402
 
 
@@ -98,6 +101,54 @@ class SamplerTest(unittest.TestCase):
         self.assertEqual(tuple(y.shape), (3, 48, 48))
         self.assertGreater(float((y - x).abs().mean()), 1.0)
         self.assertLess(float((y - x).abs().mean()), 40.0)
+
+
+class JpegVariantTest(unittest.TestCase):
+    """Entries of `prepare-lesions --jpeg`: read with their group, kept in their original's fold, drawn half the
+    time in place of the original."""
+
+    def _folder(self, root: str) -> None:
+        from PIL import Image
+        for stem, extra in (("A_1", {}), ("A_1@q40", {"variantOf": "A_1", "jpegQuality": 40}), ("B_2", {})):
+            Image.fromarray(np.full((16, 16, 3), 128, np.uint8)).save(os.path.join(root, f"{stem}.enhanced.png"))
+            for c in LESION_CODES:
+                Image.fromarray(np.zeros((16, 16), np.uint8)).save(os.path.join(root, f"{stem}.{c}.png"))
+            with open(os.path.join(root, f"{stem}.json"), "w", encoding="utf-8") as fh:
+                json.dump({"stem": stem, "side": 16, "circle": {"cx": 8, "cy": 8, "radius": 7}, **extra}, fh)
+
+    def test_variants_are_read_with_their_group_and_selected_by_it(self) -> None:
+        with tempfile.TemporaryDirectory() as root:
+            self._folder(root)
+            ims = read_prepared_lesions(root)
+            self.assertEqual([(im.stem, im.group) for im in ims], [("A_1", "A_1"), ("A_1@q40", "A_1"), ("B_2", "B_2")])
+            self.assertEqual([im.stem for im in read_prepared_lesions(root, ["A_1"])], ["A_1", "A_1@q40"])
+
+    def test_a_variant_is_held_out_with_its_original(self) -> None:
+        from drgrade_train.lesion_train import fold_split
+        ims = []
+        for i in range(12):
+            for stem in (f"S_{i:02d}", f"S_{i:02d}@q40"):
+                im = _image()
+                im.stem, im.group = stem, f"S_{i:02d}"
+                ims.append(im)
+        plain = lesion_folds([f"S_{i:02d}" for i in range(12)], 5)
+        for k in range(5):
+            train, held = fold_split(ims, k, 5)
+            self.assertEqual(held, sorted(s for s, f in plain.items() if f == k))
+            self.assertEqual(len(train), 2 * (12 - len(held)))
+            self.assertFalse({im.group for im in train} & set(held))
+
+    def test_original_is_drawn_half_the_time(self) -> None:
+        a, v, b = _image(), _image(), _image()
+        a.stem, a.group = "A_1", "A_1"
+        v.stem, v.group = "A_1@q40", "A_1"
+        b.stem, b.group = "B_2", "B_2"
+        s = PatchSampler([a, v, b], patch=32, seed=2)
+        picks = [s._pick() for _ in range(4000)]
+        share = [picks.count(j) / len(picks) for j in range(3)]
+        self.assertAlmostEqual(share[0], 0.25, delta=0.03)
+        self.assertAlmostEqual(share[1], 0.25, delta=0.03)
+        self.assertAlmostEqual(share[2], 0.5, delta=0.03)
 
 
 if __name__ == "__main__":
