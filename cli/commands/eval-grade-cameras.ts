@@ -9,6 +9,8 @@ import { isIcdrGrade, referableProbability } from '../../shared/grading/gradeTab
 import { lesionGradeFeatureNames, lesionGradeFeatures } from '../../shared/grading/lesionGradeFeatures.js';
 import { predictMultinomialLogistic } from '../../shared/grading/multinomialLogistic.js';
 import { decodeImage } from '../../shared/image/decodeImage.js';
+import type { LandmarkModel } from '../../shared/landmarks/LandmarkModel.js';
+import { landmarkModelCliOptions, pickLandmarkModels } from '../../shared/landmarks/pickLandmarkModels.js';
 import { pickLesionModels } from '../../shared/lesionEval/pickLesionModels.js';
 import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
 import { LesionModel } from '../../shared/lesions/LesionModel.js';
@@ -17,14 +19,15 @@ import { intOption, parseCli } from '../args.js';
 import { selectTransforms, sourceFov } from './eval-cameras.js';
 
 /** One line for the help text. */
-export const summary = 'eval-grade-cameras --images <dir> --labels <csv> --cache <jsonl> [--cv <dir> --aliases <json>] [--limit n] [--transforms a,b] --json: out-of-fold referable AUC and exudate-presence AUC of the lesion-based grade under other cameras';
+export const summary = 'eval-grade-cameras --images <dir> --labels <csv> --cache <jsonl> [--cv <dir> --aliases <json>] [--landmark-cv <dir> | --landmark-model <dir> | --no-landmark-model] [--limit n] [--transforms a,b] --json: out-of-fold referable AUC and exudate-presence AUC of the lesion-based grade under other cameras';
 
 /**
  * `drgrade eval-grade-cameras`: the lesion-based grade under the camera transforms of shared/cameras. The grade's
  * five fold models are refitted from the cache exactly as `fit-lesion-grading` folds them (stratified by grade,
  * same seed); each selected photograph, as it is and as each transform would have made it, is analysed by the
  * lesion model that never saw it (`--cv`/`--aliases`, else the shipped one) and graded by the fold model that never
- * saw it. Prints per transform: ungradable rate, referable AUC, exudate-presence AUC (the highest bright-candidate
+ * saw it; with `--landmark-cv`, its disc and fovea come from the landmark fold model that never saw it (the shipped
+ * landmark model trained on every grading photograph). Prints per transform: ungradable rate, referable AUC, exudate-presence AUC (the highest bright-candidate
  * score against IDRiD's DME risk > 0) and the mean absolute change of P(referable) from the untransformed photograph.
  * `--limit` takes every k-th photograph of the sorted list, so the selection keeps the grade mix.
  */
@@ -32,6 +35,7 @@ export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     images: { type: 'string' }, labels: { type: 'string' }, cache: { type: 'string' }, cv: { type: 'string' }, aliases: { type: 'string' },
     limit: { type: 'string' }, transforms: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    ...landmarkModelCliOptions,
   }, false);
   if (values.help || !values.images || !values.labels || !values.cache) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   const transforms = selectTransforms(values.transforms);
@@ -51,6 +55,8 @@ export async function run(args: string[]): Promise<number> {
   const aliases = values.aliases ? new Map(Object.entries(JSON.parse(await readFile(values.aliases, 'utf8')) as Record<string, string>)) : new Map<string, string>();
   const picker = values.cv ? await pickLesionModels({ cv: values.cv }, { aliases, otherwise: shipped }) : null;
   const modelFor = (stem: string): LesionModel => { const p = picker?.pick(stem); return p instanceof LesionModel ? p : shipped; };
+  const landmarks = await pickLandmarkModels(values);
+  const landmarkModelFor = (stem: string): { landmarkModel?: LandmarkModel | null } => { const p = landmarks.pick(stem); return p === undefined ? {} : { landmarkModel: p === 'skip' ? null : p }; };
   const known = new Set(samples.map((s) => s.id));
   const files = (await readdir(values.images)).filter((f) => isImageFileName(f) && known.has(fileStem(f))).sort();
   const limit = intOption('limit', values.limit, files.length);
@@ -63,7 +69,7 @@ export async function run(args: string[]): Promise<number> {
     const stem = fileStem(f);
     const bytes = await readFile(join(values.images, f));
     const grade = async (photo: Uint8Array) => {
-      const a = await analyzeFundus(photo, { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: modelFor(stem) });
+      const a = await analyzeFundus(photo, { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: modelFor(stem), ...landmarkModelFor(stem) });
       if (!a.quality.gradable || !a.lesionSummary) return { stem, referable: null, exudate: null };
       const p = predictMultinomialLogistic(foldModels[folds.get(stem)!]!, lesionGradeFeatures(a.lesionSummary));
       const bright = a.lesions.filter((l) => l.kind === 'bright').map((l) => l.score);
@@ -96,7 +102,7 @@ export async function run(args: string[]): Promise<number> {
       meanAbsReferableShift: round(shifts.reduce((s, v) => s + v, 0) / Math.max(1, shifts.length)),
     };
   });
-  const out = { photographs: chosen.length, transforms: report, secondsTotal: Math.round(performance.now() - started) / 1000 };
+  const out = { photographs: chosen.length, landmarkModel: landmarks.describe, transforms: report, secondsTotal: Math.round(performance.now() - started) / 1000 };
   process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
   return 0;
 }

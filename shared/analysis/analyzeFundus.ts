@@ -144,6 +144,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
 
   const landmarkModel = options.landmarkModel === undefined ? await defaultLandmarkModel() : options.landmarkModel;
   const learned = landmarkModel ? await landmarkModel.predict(normalised) : null;
+  if (landmarkModel) lap('landmarkModel');
   const found = findLandmarks(normalised, mask, { ...options.landmarks, fovDiameterPx: D, ...(learned ? { learned } : {}) });
   const disc = found.disc;
   const fovea = found.fovea;

@@ -23,7 +23,7 @@ describe('analyzeFundus on synthetic photographs with known truth', () => {
   it('is gradable and reports per-stage timings', () => {
     expect(result.quality.gradable).toBe(true);
     expect(result.quality.score).toBeGreaterThan(0.5);
-    for (const stage of ['decode', 'fov', 'normalise', 'quality', 'enhance', 'landmarks', 'lesions', 'annotate', 'total']) {
+    for (const stage of ['decode', 'fov', 'normalise', 'quality', 'enhance', 'landmarkModel', 'landmarks', 'lesions', 'annotate', 'total']) {
       expect(result.timingsMs[stage]).toBeGreaterThanOrEqual(0);
     }
   });
