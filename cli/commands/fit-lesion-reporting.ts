@@ -3,7 +3,10 @@ import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
 import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCsv.js';
-import { isDrgradeError } from '../../shared/errors.js';
+import { invalidArgument, isDrgradeError } from '../../shared/errors.js';
+import type { CameraTransform } from '../../shared/cameras/cameraTransforms.js';
+import { photographWithCamera } from '../../shared/cameras/photographWithCamera.js';
+import { decodeImage } from '../../shared/image/decodeImage.js';
 import { fitLesionReporting, type ReportingSample } from '../../shared/lesionEval/fitLesionReporting.js';
 import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
 import { pickLesionModels } from '../../shared/lesionEval/pickLesionModels.js';
@@ -11,9 +14,10 @@ import { defaultLandmarkModel, LandmarkModel } from '../../shared/landmarks/Land
 import { landmarkModelCliOptions, pickLandmarkModels } from '../../shared/landmarks/pickLandmarkModels.js';
 import { LesionModel } from '../../shared/lesions/LesionModel.js';
 import { parseCli } from '../args.js';
+import { selectTransforms, sourceFov } from './eval-cameras.js';
 
 /** One line for the help text. */
-export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--model <dir>] [--cv <dir> --aliases <json>] [--cache <jsonl>] [--landmark-cv <dir> | --landmark-model <dir> | --no-landmark-model] [--write] --json: reporting thresholds (healthy retinas show almost nothing) and the DME exudate threshold, with out-of-fold figures';
+export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--model <dir>] [--cv <dir> --aliases <json>] [--cache <jsonl>] [--camera <transform> (cache only)] [--landmark-cv <dir> | --landmark-model <dir> | --no-landmark-model] [--write] --json: reporting thresholds (healthy retinas show almost nothing) and the DME exudate threshold, with out-of-fold figures';
 
 /**
  * `drgrade fit-lesion-reporting`: analyses every labelled photograph (whole retina, every candidate) with a lesion
@@ -23,16 +27,24 @@ export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--mo
  * model's sha256 and its ranker's), so a re-fit does not re-analyse. With `--cv <dir>` (the lesion recipe's fold models) and
  * `--aliases <json>` ({ "<stem here>": "<stem in the segmentation set>" }: the same photograph in both IDRiD
  * splits), a photograph the lesion model was trained on is analysed by the fold model that held it out, so no
- * figure downstream (DME, the lesion-based grade) is in-sample for the lesion model.
+ * figure downstream (DME, the lesion-based grade) is in-sample for the lesion model. `--camera <transform>` analyses
+ * each photograph as that camera transform would have made it and only fills the cache (for `fit-lesion-grading
+ * --augment`); with it `--write` is refused.
  */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
     images: { type: 'string' }, labels: { type: 'string' }, model: { type: 'string' }, cache: { type: 'string' }, cv: { type: 'string' }, aliases: { type: 'string' },
-    limit: { type: 'string' }, write: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+    limit: { type: 'string' }, camera: { type: 'string' }, write: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
     ...landmarkModelCliOptions,
   }, false);
   if (values.help || !values.images || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
+  // --camera: each photograph as that camera transform (shared/cameras) would have made it, for a cache that
+  // `fit-lesion-grading --augment` reads; the thresholds are fitted on photographs as they are, so no --write.
+  const camera = values.camera === undefined ? null : selectTransforms(values.camera);
+  if (camera && camera.length !== 1) throw invalidArgument('--camera', 'one camera transform name', values.camera);
+  if (camera && values.write) throw invalidArgument('--write', 'no --write with --camera (the thresholds are fitted on the photographs as they are; --camera writes a --cache for fit-lesion-grading --augment)', '--write');
+  const transform = camera?.[0] ?? null;
   const modelDir = values.model ?? defaultLesionModelDir();
   const model = await LesionModel.load(modelDir);
   const aliases = values.aliases ? new Map(Object.entries(JSON.parse(await readFile(values.aliases, 'utf8')) as Record<string, string>)) : new Map<string, string>();
@@ -42,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
   const landmarks = await pickLandmarkModels(values);
   const shippedLandmarks = await defaultLandmarkModel();
   const landmarkModelFor = (stem: string): LandmarkModel | null => { const p = landmarks.pick(stem); return p === 'skip' ? null : p === undefined ? shippedLandmarks : p; };
-  const identity = (stem: string) => `${modelFor(stem).scoringIdentity}+landmarks:${landmarkModelFor(stem)?.manifest.sha256 ?? 'classical'}`;
+  const identity = (stem: string) => `${modelFor(stem).scoringIdentity}+landmarks:${landmarkModelFor(stem)?.manifest.sha256 ?? 'classical'}${transform ? `+camera:${transform.name}` : ''}`;
   const rows = readCsv(await readFile(values.labels, 'utf8')).filter((r) => !r.duplicate_of);
   const byStem = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
   const files = (await readdir(values.images)).filter((f) => isImageFileName(f) && byStem.has(fileStem(f))).sort().slice(0, values.limit ? Number(values.limit) : undefined);
@@ -63,7 +75,10 @@ export async function run(args: string[]): Promise<number> {
     let sample = cached.get(stem);
     if (!sample) {
       try {
-        const a = await analyzeFundus(await readFile(join(values.images, f)), { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: modelFor(stem), landmarkModel: landmarkModelFor(stem) });
+        const bytes = await readFile(join(values.images, f));
+        const photo = transform ? await asCamera(bytes, label, transform) : bytes;
+        if (!photo) { failed++; continue; }
+        const a = await analyzeFundus(photo, { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: modelFor(stem), landmarkModel: landmarkModelFor(stem) });
         if (!a.quality.gradable || !a.lesionSummary) { failed++; continue; }
         const disc = a.landmarks.opticDisc;
         sample = {
@@ -88,7 +103,7 @@ export async function run(args: string[]): Promise<number> {
     minScore: fit.minScore,
     dmeExudateMinScore: fit.dmeExudateMinScore,
     fit: {
-      command: `drgrade fit-lesion-reporting --images <IDRiD grading-train> --labels <labels.csv>${values.cv ? ' --cv <fold models> --aliases <match-splits output>' : ''} --write`,
+      command: `drgrade fit-lesion-reporting --images <IDRiD grading-train> --labels <labels.csv>${values.cv ? ' --cv <fold models> --aliases <match-splits output>' : ''}${transform ? ` --camera ${transform.name} --cache <file>` : ' --write'}`,
       model: { name: model.manifest.name, version: model.manifest.version, sha256: model.manifest.sha256, rankerSha256: model.rankerSha256 },
       landmarkModel: landmarks.describe, photographs: samples.length, notGradable: failed, goalMargin: 0.7, heldOutByFoldModels: picker ? [...byStem.keys()].filter((st) => modelFor(st) !== model).length : 0, healthyGoal: { dark: 2, bright: 1 }, outOfFold: fit.outOfFold, folds: fit.folds,
     },
@@ -97,4 +112,18 @@ export async function run(args: string[]): Promise<number> {
   const out = { ...reporting, secondsTotal: Math.round((performance.now() - started) / 100) / 10 };
   process.stdout.write(values.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out, null, 2)}\n`);
   return 0;
+}
+
+/**
+ * `bytes` as `transform` would have made the photograph (the same subject as eval-grade-cameras: the decoded pixels,
+ * the field of view found on them, the expert disc and fovea of the labels), or null without a field of view.
+ */
+async function asCamera(bytes: Uint8Array, label: Readonly<Record<string, string>>, transform: CameraTransform): Promise<Uint8Array | null> {
+  const { image, info } = await decodeImage(bytes);
+  const fov = await sourceFov(bytes, info.width);
+  if (!fov) return null;
+  const scale = info.width / 4288;
+  const disc = { x: Number(label.od_x_original) * scale, y: Number(label.od_y_original) * scale };
+  const fovea = { x: Number(label.fovea_x_original) * scale, y: Number(label.fovea_y_original) * scale };
+  return (await photographWithCamera({ image, fov, disc, fovea }, transform)).bytes;
 }

@@ -20,7 +20,9 @@ export type QualityReason =
   | 'fov_cut'
   | 'image_too_small'
   | 'low_contrast'
-  | 'optic_disc_not_found';
+  | 'optic_disc_not_found'
+  /** Strong JPEG compression (warning, never blocking): the lesion maps find false microaneurysms on its blocks. */
+  | 'heavy_compression';
 
 /** The reference scale's quality categories. */
 export type QualityCategory = 'excellent' | 'good' | 'adequate' | 'ungradable';

@@ -4,6 +4,7 @@ import { findFieldOfView } from '../fov/findFieldOfView.js';
 import { fovMask } from '../fov/fovMask.js';
 import type { DecodeCounter } from '../image/DecodeCounter.js';
 import { decodeImage, type DecodeLimits } from '../image/decodeImage.js';
+import { estimateJpegQuality } from '../image/jpegQuality.js';
 import { resampleImage } from '../image/resampleImage.js';
 import { createRgbImage, type FloatImage, type MaskImage, type RgbImage } from '../image/RgbImage.js';
 import { findLandmarks, type FindLandmarksOptions } from '../landmarks/findLandmarks.js';
@@ -129,7 +130,7 @@ export async function analyzeFundus(bytes: Uint8Array, options: AnalyzeOptions =
   const circle = { cx: fov.cx / transform.scale - transform.offsetX / transform.scale, cy: fov.cy / transform.scale - transform.offsetY / transform.scale, radius: D / 2 };
   const mask = fovMask(normalised, circle, { erodePx: Math.round(3 * scale) });
   const quality = assessQuality({
-    image: normalised, mask, sourceWidth: info.width, sourceHeight: info.height,
+    image: normalised, mask, sourceWidth: info.width, sourceHeight: info.height, jpegQuality: estimateJpegQuality(bytes),
     fov: { radiusSourcePx: fov.radius, visibleFraction: fit.visibleFraction, maskInsideFraction: fit.maskInsideFraction, circleFilledFraction: fit.circleFilledFraction, residualRatio: fit.residualPx / fit.radius },
   });
   lap('quality');

@@ -90,6 +90,8 @@ export const cameraTransforms: readonly CameraTransform[] = [
   colour('gamma-0.7', 'gamma 0.7 (lighter mid-tones)', (i) => applyGamma(i, 0.7)),
   colour('gamma-1.5', 'gamma 1.5 (darker mid-tones)', (i) => applyGamma(i, 1.5)),
   colour('jpeg-50', 'JPEG quality 50', (i) => i, 50),
+  colour('jpeg-70', 'JPEG quality 70', (i) => i, 70),
+  colour('jpeg-80', 'JPEG quality 80', (i) => i, 80),
   { name: 'field-45', description: '45° field, macula-centred as the input, magnified to the same frame', apply: (s) => narrower(s, { cx: s.fov.cx, cy: s.fov.cy, radius: fieldRadius(s, 45) }) },
   {
     name: 'field-30',

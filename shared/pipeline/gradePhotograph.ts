@@ -11,7 +11,7 @@ import type { ModelManifest } from '../grading/ModelManifest.js';
 import { prepareModelInput } from '../grading/prepareModelInput.js';
 import { rejectedResult } from '../grading/rejectedResult.js';
 import type { NamedThreshold } from '../grading/crossValidateLesionGrading.js';
-import { lesionGradeProbabilities, readLesionGrading, type LesionGrading } from '../grading/LesionGrading.js';
+import { lesionGradeProbabilities, lesionGradingFor, readLesionGrading, type LesionGrading } from '../grading/LesionGrading.js';
 import { detectFormat } from '../image/detectFormat.js';
 
 /** Options of {@link gradePhotograph}. */
@@ -96,14 +96,16 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
   const lesionGrading = options.lesionGrading === undefined ? (shipped && shipped.cnnSha256 === grader.manifest.sha256 ? shipped : null) : options.lesionGrading;
   let grading: Grading;
   if (lesionGrading && analysis.lesionSummary) {
-    const fromLesions = lesionGradeProbabilities(lesionGrading, analysis.lesionSummary);
+    // A photograph saved below the variant's JPEG quality is graded by the model fitted on recompressed photographs.
+    const chosen = lesionGradingFor(lesionGrading, analysis.quality.metrics.jpegQuality);
+    const fromLesions = lesionGradeProbabilities(lesionGrading, analysis.lesionSummary, analysis.quality.metrics.jpegQuality ?? null);
     const joined = lesionGrading.combine === 'mean' ? probabilities.map((p, g) => (p + fromLesions[g]!) / 2) : fromLesions;
-    const points = { default: lesionGrading.operatingPoints.default, referable: lesionGrading.operatingPoints.referable.map((p: NamedThreshold) => ({ ...p, sensitivity: 0, specificity: 0 })) };
+    const points = { default: chosen.operatingPoints.default, referable: chosen.operatingPoints.referable.map((p: NamedThreshold) => ({ ...p, sensitivity: 0, specificity: 0 })) };
     const decided = decide(joined, { operatingPoints: points }, options.operatingPoint);
     // Two views of one photograph: the CNN on the image and the regression on its lesions. Their disagreement on
     // P(referable) is the uncertainty (half the absolute difference: the standard deviation of the two).
     const spread = Math.abs(referableProbability(probabilities) - referableProbability(fromLesions)) / 2;
-    grading = { ...decided, uncertainty: { referableSpread: Math.round(spread * 10000) / 10000, method: 'cnn-vs-lesion-grade' }, combination: lesionGrading.combine === 'mean' ? 'mean of the CNN and the lesion-based grade' : 'lesion-based grade' };
+    grading = { ...decided, uncertainty: { referableSpread: Math.round(spread * 10000) / 10000, method: 'cnn-vs-lesion-grade' }, combination: `${lesionGrading.combine === 'mean' ? 'mean of the CNN and the lesion-based grade' : 'lesion-based grade'}${chosen.variant === 'main' ? '' : ` (model for JPEG quality ${chosen.variant.slice('jpeg-'.length)})`}` };
   } else {
     grading = decide(probabilities, grader.manifest, options.operatingPoint);
   }

@@ -20,6 +20,8 @@ export interface QualityInput {
   readonly sourceHeight: number;
   /** FOV fit facts: radius in source pixels, fraction of the circle inside the frame, fit quality. */
   readonly fov: { radiusSourcePx: number; visibleFraction: number; maskInsideFraction: number; circleFilledFraction: number; residualRatio: number } | null;
+  /** The JPEG quality the photograph was saved with (shared/image/jpegQuality.ts); null or absent for other formats. */
+  readonly jpegQuality?: number | null;
 }
 
 /** Options of {@link assessQuality}. */
@@ -44,6 +46,12 @@ export interface QualityOptions {
    * and more; their washed-out and yellow-green camera transforms (shared/cameras) 1.38 and more. @default 1.15
    */
   minWarmth?: number;
+  /**
+   * JPEG quality below which `heavy_compression` is reported (a warning; the score is multiplied by 0.8, never
+   * blocking). At quality 50 the lesion-based grade's P(referable) moved by 0.32 on average, at 90 (IDRiD's grading
+   * photographs) it is the reference (docs/lesion-grading.md, "Under other cameras"). @default 70
+   */
+  minJpegQuality?: number;
 }
 
 /** Assesses quality; never throws. */
@@ -53,6 +61,7 @@ export function assessQuality(input: QualityInput, options: QualityOptions = {})
   const blocking = new Set<QualityReason>();
   const minSide = Math.min(input.sourceWidth, input.sourceHeight);
   metrics.sourceMinSidePx = minSide;
+  if (input.jpegQuality != null) metrics.jpegQuality = input.jpegQuality;
   if (minSide < (options.minImageSidePx ?? 256)) { reasons.push('image_too_small'); blocking.add('image_too_small'); }
   const fov = input.fov;
   if (!fov || !input.mask) {
@@ -139,7 +148,11 @@ export function assessQuality(input: QualityInput, options: QualityOptions = {})
   if (sharpness < minSharp) { reasons.push('out_of_focus'); blocking.add('out_of_focus'); focusScore = 0; }
   else if (sharpness < 2 * minSharp) { focusScore = 0.5 + 0.5 * (sharpness - minSharp) / minSharp; }
 
-  const score = fundusScore * fovScore * exposureScore * illumScore * focusScore;
+  // Compression: a warning, never blocking (the photograph is still gradable; its grade moves more).
+  let compressionScore = 1;
+  if (input.jpegQuality != null && input.jpegQuality < (options.minJpegQuality ?? 70)) { reasons.push('heavy_compression'); compressionScore = 0.8; }
+
+  const score = fundusScore * fovScore * exposureScore * illumScore * focusScore * compressionScore;
   return finish(score, reasons, blocking, metrics);
 }
 

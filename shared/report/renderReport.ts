@@ -45,6 +45,7 @@ const reasonText: Record<QualityReason, string> = {
   image_too_small: 'Image too small',
   low_contrast: 'Low contrast',
   optic_disc_not_found: 'Optic disc not found',
+  heavy_compression: 'Heavily compressed (JPEG): grade less reliable',
 };
 
 /** Colour and title of a lesion class from the one lesion-class table (unknown labels fall back to the kind's colour). */

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OrtGrader } from '../../../shared/grading/OrtGrader.js';
 import { readLesionGrading } from '../../../shared/grading/LesionGrading.js';
@@ -67,6 +68,38 @@ describe('drgrade fit-lesion-grading (the built CLI)', () => {
     expect(alone.result.grading?.uncertainty).toBeUndefined();
     await grader.close();
     await lesionModel.release();
+  }, 240_000);
+
+  it('fits one grade per JPEG band from recompressed caches, leaves out --exclude, and grades a compressed JPEG with its band', async () => {
+    // The recompressed copies read as two grades worse (the false microaneurysms of compression).
+    const copies = Array.from({ length: 80 }, (_, i) => JSON.stringify({ stem: `P_${i}`, sample: { summary: summary((i % 5) + 2, i + 1000) } }));
+    await writeFile(join(dir, 'jpeg-50.jsonl'), `${copies.join('\n')}\n`);
+    await writeFile(join(dir, 'aliases.json'), JSON.stringify(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`P_${i}`, `IDRiD_${i}`]))));
+    const { stdout } = await run(process.execPath, [cli, 'fit-lesion-grading', '--cache', join(dir, 'cache.jsonl'), '--labels', join(dir, 'labels.csv'),
+      '--compressed', `50=${join(dir, 'jpeg-50.jsonl')}`, '--exclude', join(dir, 'aliases.json'), '--write', join(dir, 'lesion-grading.json'), '--json']);
+    const out = JSON.parse(stdout);
+    expect([out.photographs, out.excluded]).toEqual([70, 10]);
+    expect(out.compressed.map((c: { fittedJpegQuality: number; maxJpegQuality: number; photographs: number }) => [c.fittedJpegQuality, c.maxJpegQuality, c.photographs])).toEqual([[50, 70, 70]]);
+    expect(out.compressed[0].referable.auc).toBeGreaterThan(0.9);
+    const grading = (await readLesionGrading(dir))!;
+    expect(grading.compressed?.map((c) => [c.fittedJpegQuality, c.maxJpegQuality])).toEqual([[50, 70]]);
+    // The band's model differs from the main one: fitted on burdens two grades higher.
+    expect(grading.compressed![0]!.model.weights).not.toEqual(grading.model.weights);
+
+    const grader = await OrtGrader.create(tinyModelDir);
+    const lesionModel = await LesionModel.load(join(process.cwd(), 'test', 'fixtures', 'tiny-lesion-model'));
+    const photo = await syntheticFundusJpeg(5, { grade: 3, width: 700 });
+    const at = async (quality: number) => (await gradePhotograph(await sharp(photo.bytes).jpeg({ quality }).toBuffer(), { grader, lesionGrading: grading, analysis: { lesionModel } })).result;
+    const [q40, q95] = [await at(40), await at(95)];
+    expect([Math.round(q40.quality!.metrics.jpegQuality!), Math.round(q95.quality!.metrics.jpegQuality!)]).toEqual([40, 95]);
+    expect(q40.quality?.reasons).toContain('heavy_compression');
+    expect([q40.grading?.combination, q95.grading?.combination]).toEqual(['lesion-based grade (model for JPEG quality 50)', 'lesion-based grade']);
+    await grader.close();
+    await lesionModel.release();
+
+    const bad = await run(process.execPath, [cli, 'fit-lesion-grading', '--cache', join(dir, 'cache.jsonl'), '--labels', join(dir, 'labels.csv'), '--compressed', `95=${join(dir, 'jpeg-50.jsonl')}`]).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(bad?.code).toBe(1);
+    expect(bad?.stderr).toMatch(/JPEG quality below 90>=<cache file> pairs .* for --compressed but received 95=/);
   }, 240_000);
 
   it('refuses a cache with too few photographs, saying what it expected', async () => {

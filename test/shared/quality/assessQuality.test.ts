@@ -46,6 +46,17 @@ describe('assessQuality', () => {
     expect([q.gradable, q.reasons]).toEqual([true, []]);
   });
 
+  it('warns of heavy JPEG compression below quality 70, keeps the photograph gradable and lowers its score', () => {
+    const { image, mask } = retina(idridColour, 0.15);
+    const at = (jpegQuality: number | null) => assessQuality({ ...input(image, mask), jpegQuality });
+    expect([at(90).reasons, at(70).reasons, at(null).reasons]).toEqual([[], [], []]);
+    expect(at(90).metrics.jpegQuality).toBe(90);
+    expect(at(null).metrics.jpegQuality).toBeUndefined();
+    const q50 = at(50);
+    expect([q50.gradable, q50.reasons, q50.metrics.jpegQuality]).toEqual([true, ['heavy_compression'], 50]);
+    expect(q50.score).toBeCloseTo(at(90).score * 0.8, 2);
+  });
+
   it('refuses a grey or a blue disc as not a fundus', () => {
     for (const colour of [[120, 120, 120], [40, 80, 160]] as [number, number, number][]) {
       const { image, mask } = retina(colour, 0.15);
