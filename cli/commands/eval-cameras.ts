@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
-import { cameraTransforms, type CameraTransform } from '../../shared/cameras/cameraTransforms.js';
+import { cameraTransforms, type CameraSubject, type CameraTransform } from '../../shared/cameras/cameraTransforms.js';
 import { photographWithCamera } from '../../shared/cameras/photographWithCamera.js';
 import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCsv.js';
 import { invalidArgument, isDrgradeError } from '../../shared/errors.js';
@@ -90,6 +90,23 @@ async function analyseInto(into: { tally: LandmarkErrorTally; reasons: Map<strin
     if (!isDrgradeError(error)) throw error;
     into.tally.addFailure(truth);
   }
+}
+
+/**
+ * What the camera transforms act on for a labelled IDRiD grading photograph (eval-grade-cameras,
+ * fit-lesion-reporting --camera): its decoded pixels, the field of view found on them, and the expert disc and fovea
+ * of its label row (given at 4288 px width); null without a field of view.
+ */
+export async function labelledCameraSubject(bytes: Uint8Array, label: Readonly<Record<string, string | undefined>>): Promise<CameraSubject | null> {
+  const { image, info } = await decodeImage(bytes);
+  const fov = await sourceFov(bytes, info.width);
+  if (!fov) return null;
+  const scale = info.width / 4288;
+  return {
+    image, fov,
+    disc: { x: Number(label.od_x_original) * scale, y: Number(label.od_y_original) * scale },
+    fovea: { x: Number(label.fovea_x_original) * scale, y: Number(label.fovea_y_original) * scale },
+  };
 }
 
 /** The FOV circle in file pixels (also used by eval-grade-cameras), found as analyzeFundus finds it (on a copy at most 512 px on its larger side). */

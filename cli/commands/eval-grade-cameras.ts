@@ -5,18 +5,17 @@ import { photographWithCamera } from '../../shared/cameras/photographWithCamera.
 import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCsv.js';
 import { rocAuc } from '../../shared/evaluation/rocAuc.js';
 import { fitLesionGrading, stratifiedGroupFolds } from '../../shared/grading/crossValidateLesionGrading.js';
-import { gradingSamplesFromCache, readCompressedCaches } from '../../shared/grading/gradingSamplesFromCache.js';
+import { gradingSamplesFromCache, readCompressedCaches, readExcluded } from '../../shared/grading/gradingSamplesFromCache.js';
 import { referableProbability } from '../../shared/grading/gradeTable.js';
 import { lesionGradeFeatureNames, lesionGradeFeatures } from '../../shared/grading/lesionGradeFeatures.js';
 import { predictMultinomialLogistic } from '../../shared/grading/multinomialLogistic.js';
-import { decodeImage } from '../../shared/image/decodeImage.js';
 import type { LandmarkModel } from '../../shared/landmarks/LandmarkModel.js';
 import { landmarkModelCliOptions, pickLandmarkModels } from '../../shared/landmarks/pickLandmarkModels.js';
 import { pickLesionModels } from '../../shared/lesionEval/pickLesionModels.js';
 import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
 import { LesionModel } from '../../shared/lesions/LesionModel.js';
 import { intOption, parseCli } from '../args.js';
-import { selectTransforms, sourceFov } from './eval-cameras.js';
+import { labelledCameraSubject, selectTransforms } from './eval-cameras.js';
 
 /** One line for the help text. */
 export const summary = 'eval-grade-cameras --images <dir> --labels <csv> --cache <jsonl> [--compressed <q>=<jsonl>,…] [--exclude <json>] [--cv <dir> --aliases <json>] [--landmark-cv <dir> | --landmark-model <dir> | --no-landmark-model] [--limit n] [--transforms a,b] --json: out-of-fold referable AUC and exudate-presence AUC of the lesion-based grade under other cameras';
@@ -45,7 +44,8 @@ export async function run(args: string[]): Promise<number> {
   const transforms = selectTransforms(values.transforms);
   const rows = readCsv(await readFile(values.labels, 'utf8')).filter((r) => !r.duplicate_of);
   const label = new Map(rows.map((r) => [fileStem(r.image ?? ''), r]));
-  const excluded = new Set(values.exclude ? Object.keys(JSON.parse(await readFile(values.exclude, 'utf8')) as Record<string, unknown>) : []);
+  const excluded = await readExcluded(values.exclude);
+  if (typeof excluded === 'string') { process.stderr.write(`${excluded}\n`); return 1; }
   const samples = gradingSamplesFromCache(await readFile(values.cache, 'utf8'), label).filter((s) => !excluded.has(s.id));
   const folds = stratifiedGroupFolds(samples, 5);
   const foldModels = [0, 1, 2, 3, 4].map((f) => fitLesionGrading(samples.filter((s) => folds.get(s.group) !== f), lesionGradeFeatureNames));
@@ -81,14 +81,10 @@ export async function run(args: string[]): Promise<number> {
       return { stem, referable: referableProbability(p), exudate: bright.length ? Math.max(...bright) : 0, compressed };
     };
     results.get('original')!.push(await grade(bytes));
-    const { image, info } = await decodeImage(bytes);
-    const fov = await sourceFov(bytes, info.width);
-    const r = label.get(stem)!;
-    const scale = info.width / 4288;
-    const disc = { x: Number(r.od_x_original) * scale, y: Number(r.od_y_original) * scale }, fovea = { x: Number(r.fovea_x_original) * scale, y: Number(r.fovea_y_original) * scale };
+    const subject = await labelledCameraSubject(bytes, label.get(stem)!);
     for (const t of transforms) {
-      if (!fov) { results.get(t.name)!.push({ stem, referable: null, exudate: null, compressed: false }); continue; }
-      results.get(t.name)!.push(await grade((await photographWithCamera({ image, fov, disc, fovea }, t)).bytes));
+      if (!subject) { results.get(t.name)!.push({ stem, referable: null, exudate: null, compressed: false }); continue; }
+      results.get(t.name)!.push(await grade((await photographWithCamera(subject, t)).bytes));
     }
     process.stderr.write(`\rgraded ${results.get('original')!.length}/${chosen.length}`);
   }

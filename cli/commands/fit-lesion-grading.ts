@@ -6,7 +6,7 @@ import { binaryMetrics } from '../../shared/evaluation/binaryMetrics.js';
 import { evaluate } from '../../shared/evaluation/evaluate.js';
 import { rocAuc } from '../../shared/evaluation/rocAuc.js';
 import { chooseOperatingPoints, crossValidateLesionGrading, fitLesionGrading, operatingPointTargets, type GradingSample } from '../../shared/grading/crossValidateLesionGrading.js';
-import { gradingSamplesFromCache, readCompressedCaches } from '../../shared/grading/gradingSamplesFromCache.js';
+import { gradingSamplesFromCache, readCompressedCaches, readExcluded } from '../../shared/grading/gradingSamplesFromCache.js';
 import { decide } from '../../shared/pipeline/gradePhotograph.js';
 import { referableProbability } from '../../shared/grading/gradeTable.js';
 import { lesionGradeFeatureNames } from '../../shared/grading/lesionGradeFeatures.js';
@@ -115,18 +115,6 @@ function crossValidatedFigures(samples: readonly GradingSample[], l2: number, de
     model: fitLesionGrading(samples, lesionGradeFeatureNames, { l2 }),
     operatingPoints: { default: defaultPoint, referable: chooseOperatingPoints(scores, referable) },
   };
-}
-
-/** The stems to leave out (`--exclude`: a JSON object whose keys are stems), or the error line to print. */
-async function readExcluded(path: string | undefined): Promise<Set<string> | string> {
-  if (!path) return new Set();
-  try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as unknown;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    return new Set(Object.keys(parsed));
-  } catch (error) {
-    return `INVALID_ARGUMENT: expected a JSON object keyed by photograph stems (match-splits output) for --exclude but received a file that does not read as one (${(error as Error).message})`;
-  }
 }
 
 /** Referable AUC and sensitivity/specificity at 0.5 of other results, the lesion grade and their mean, on shared photographs. */

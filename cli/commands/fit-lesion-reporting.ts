@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { analyzeFundus } from '../../shared/analysis/analyzeFundus.js';
 import { fileStem, isImageFileName, readCsv } from '../../shared/datasets/readCsv.js';
 import { invalidArgument, isDrgradeError } from '../../shared/errors.js';
-import type { CameraTransform } from '../../shared/cameras/cameraTransforms.js';
 import { photographWithCamera } from '../../shared/cameras/photographWithCamera.js';
-import { decodeImage } from '../../shared/image/decodeImage.js';
 import { fitLesionReporting, type ReportingSample } from '../../shared/lesionEval/fitLesionReporting.js';
 import { defaultLesionModelDir } from '../../shared/lesions/defaultLesionModel.js';
 import { pickLesionModels } from '../../shared/lesionEval/pickLesionModels.js';
@@ -14,7 +12,7 @@ import { defaultLandmarkModel, LandmarkModel } from '../../shared/landmarks/Land
 import { landmarkModelCliOptions, pickLandmarkModels } from '../../shared/landmarks/pickLandmarkModels.js';
 import { LesionModel } from '../../shared/lesions/LesionModel.js';
 import { parseCli } from '../args.js';
-import { selectTransforms, sourceFov } from './eval-cameras.js';
+import { labelledCameraSubject, selectTransforms } from './eval-cameras.js';
 
 /** One line for the help text. */
 export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--model <dir>] [--cv <dir> --aliases <json>] [--cache <jsonl>] [--camera <transform> (cache only)] [--landmark-cv <dir> | --landmark-model <dir> | --no-landmark-model] [--write] --json: reporting thresholds (healthy retinas show almost nothing) and the DME exudate threshold, with out-of-fold figures';
@@ -29,7 +27,7 @@ export const summary = 'fit-lesion-reporting --images <dir> --labels <csv> [--mo
  * splits), a photograph the lesion model was trained on is analysed by the fold model that held it out, so no
  * figure downstream (DME, the lesion-based grade) is in-sample for the lesion model. `--camera <transform>` analyses
  * each photograph as that camera transform would have made it and only fills the cache (for `fit-lesion-grading
- * --augment`); with it `--write` is refused.
+ * --compressed`); with it `--write` is refused.
  */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCli(args, {
@@ -40,10 +38,10 @@ export async function run(args: string[]): Promise<number> {
   }, false);
   if (values.help || !values.images || !values.labels) { process.stdout.write(`drgrade ${summary}\n`); return values.help ? 0 : 1; }
   // --camera: each photograph as that camera transform (shared/cameras) would have made it, for a cache that
-  // `fit-lesion-grading --augment` reads; the thresholds are fitted on photographs as they are, so no --write.
+  // `fit-lesion-grading --compressed` reads; the thresholds are fitted on photographs as they are, so no --write.
   const camera = values.camera === undefined ? null : selectTransforms(values.camera);
   if (camera && camera.length !== 1) throw invalidArgument('--camera', 'one camera transform name', values.camera);
-  if (camera && values.write) throw invalidArgument('--write', 'no --write with --camera (the thresholds are fitted on the photographs as they are; --camera writes a --cache for fit-lesion-grading --augment)', '--write');
+  if (camera && values.write) throw invalidArgument('--write', 'no --write with --camera (the thresholds are fitted on the photographs as they are; --camera writes a --cache for fit-lesion-grading --compressed)', '--write');
   const transform = camera?.[0] ?? null;
   const modelDir = values.model ?? defaultLesionModelDir();
   const model = await LesionModel.load(modelDir);
@@ -76,8 +74,9 @@ export async function run(args: string[]): Promise<number> {
     if (!sample) {
       try {
         const bytes = await readFile(join(values.images, f));
-        const photo = transform ? await asCamera(bytes, label, transform) : bytes;
-        if (!photo) { failed++; continue; }
+        const subject = transform ? await labelledCameraSubject(bytes, label) : null;
+        if (transform && !subject) { failed++; continue; }
+        const photo = transform ? (await photographWithCamera(subject!, transform)).bytes : bytes;
         const a = await analyzeFundus(photo, { maculaDiscDiameters: null, reportMinScore: 0, skipAnnotatedImage: true, lesionModel: modelFor(stem), landmarkModel: landmarkModelFor(stem) });
         if (!a.quality.gradable || !a.lesionSummary) { failed++; continue; }
         const disc = a.landmarks.opticDisc;
@@ -114,16 +113,3 @@ export async function run(args: string[]): Promise<number> {
   return 0;
 }
 
-/**
- * `bytes` as `transform` would have made the photograph (the same subject as eval-grade-cameras: the decoded pixels,
- * the field of view found on them, the expert disc and fovea of the labels), or null without a field of view.
- */
-async function asCamera(bytes: Uint8Array, label: Readonly<Record<string, string>>, transform: CameraTransform): Promise<Uint8Array | null> {
-  const { image, info } = await decodeImage(bytes);
-  const fov = await sourceFov(bytes, info.width);
-  if (!fov) return null;
-  const scale = info.width / 4288;
-  const disc = { x: Number(label.od_x_original) * scale, y: Number(label.od_y_original) * scale };
-  const fovea = { x: Number(label.fovea_x_original) * scale, y: Number(label.fovea_y_original) * scale };
-  return (await photographWithCamera({ image, fov, disc, fovea }, transform)).bytes;
-}

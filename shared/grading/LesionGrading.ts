@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrgradeError } from '../errors.js';
-import type { LesionSummary } from '../lesions/summariseLesions.js';
 import type { NamedThreshold } from './crossValidateLesionGrading.js';
 import { defaultModelDir } from './defaultModelDir.js';
-import { lesionGradeFeatureNames, lesionGradeFeatures } from './lesionGradeFeatures.js';
-import { predictMultinomialLogistic, type MultinomialLogistic } from './multinomialLogistic.js';
+import { lesionGradeFeatureNames } from './lesionGradeFeatures.js';
+import type { MultinomialLogistic } from './multinomialLogistic.js';
 
 /** JPEG quality of the photographs the main model is fitted on (IDRiD's grading photographs read 90). */
 export const mainJpegQuality = 90;
@@ -58,11 +57,6 @@ export function lesionGradingFor(grading: LesionGrading, jpegQuality: number | n
   const band = jpegQuality == null ? undefined : grading.compressed?.find((c) => jpegQuality < c.maxJpegQuality);
   if (band) return { variant: `jpeg-${band.fittedJpegQuality}`, model: band.model, operatingPoints: band.operatingPoints };
   return { variant: 'main', model: grading.model, operatingPoints: grading.operatingPoints };
-}
-
-/** Probabilities of grades 0–4 from a lesion summary (by the variant for `jpegQuality`, the main model without it). */
-export function lesionGradeProbabilities(grading: LesionGrading, summary: LesionSummary, jpegQuality: number | null = null): number[] {
-  return predictMultinomialLogistic(lesionGradingFor(grading, jpegQuality).model, lesionGradeFeatures(summary));
 }
 
 /** Reads and checks `lesion-grading.json` in `dir`; `null` when the folder has none. Problems are `MODEL_MANIFEST_INVALID`. */

@@ -52,3 +52,15 @@ export async function readCompressedCaches(list: string | undefined, labels: Rea
   }
   return out;
 }
+
+/** The stems to leave out (`--exclude`: a JSON object whose keys are stems), or the error line to print. */
+export async function readExcluded(path: string | undefined): Promise<Set<string> | string> {
+  if (!path) return new Set();
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return new Set(Object.keys(parsed));
+  } catch (error) {
+    return `INVALID_ARGUMENT: expected a JSON object keyed by photograph stems (match-splits output) for --exclude but received a file that does not read as one (${(error as Error).message})`;
+  }
+}

@@ -11,7 +11,9 @@ import type { ModelManifest } from '../grading/ModelManifest.js';
 import { prepareModelInput } from '../grading/prepareModelInput.js';
 import { rejectedResult } from '../grading/rejectedResult.js';
 import type { NamedThreshold } from '../grading/crossValidateLesionGrading.js';
-import { lesionGradeProbabilities, lesionGradingFor, readLesionGrading, type LesionGrading } from '../grading/LesionGrading.js';
+import { lesionGradingFor, readLesionGrading, type LesionGrading } from '../grading/LesionGrading.js';
+import { lesionGradeFeatures } from '../grading/lesionGradeFeatures.js';
+import { predictMultinomialLogistic } from '../grading/multinomialLogistic.js';
 import { detectFormat } from '../image/detectFormat.js';
 
 /** Options of {@link gradePhotograph}. */
@@ -98,7 +100,7 @@ export async function gradePhotograph(bytes: Uint8Array, options: GradePhotograp
   if (lesionGrading && analysis.lesionSummary) {
     // A photograph saved below the variant's JPEG quality is graded by the model fitted on recompressed photographs.
     const chosen = lesionGradingFor(lesionGrading, analysis.quality.metrics.jpegQuality);
-    const fromLesions = lesionGradeProbabilities(lesionGrading, analysis.lesionSummary, analysis.quality.metrics.jpegQuality ?? null);
+    const fromLesions = predictMultinomialLogistic(chosen.model, lesionGradeFeatures(analysis.lesionSummary));
     const joined = lesionGrading.combine === 'mean' ? probabilities.map((p, g) => (p + fromLesions[g]!) / 2) : fromLesions;
     const points = { default: chosen.operatingPoints.default, referable: chosen.operatingPoints.referable.map((p: NamedThreshold) => ({ ...p, sensitivity: 0, specificity: 0 })) };
     const decided = decide(joined, { operatingPoints: points }, options.operatingPoint);
